@@ -1,0 +1,5 @@
+export { AdapterError, type AdapterErrorKind, type AdapterErrorOptions } from './adapter-error'
+export { AutoSyncError } from './auto-sync-error'
+export { QuotaExceededError } from './quota-exceeded-error'
+export { StorageError } from './storage-error'
+export { ValidationError, type ValidationErrorDetails } from './validation-error'

@@ -1,0 +1,225 @@
+import type { Clock, Logger } from './runtime'
+
+/** A record key autosync can address in every adapter: a string or a finite number. */
+export type RecordKey = string | number
+
+/**
+ * The shape of a database in the style of idb's `DBSchema`:
+ * `interface AppSchema extends StorageSchema { notes: { key: string; value: Note; indexes: { byUser: string } } }`.
+ */
+export interface StorageSchema {
+  [table: string]: StorageTableSchema
+}
+
+export interface StorageTableSchema {
+  key: RecordKey
+  value: Record<string, unknown>
+  indexes?: Record<string, IDBValidKey>
+}
+
+export type TableName<S extends StorageSchema> = keyof S & string
+export type TableKey<S extends StorageSchema, T extends TableName<S>> = S[T]['key']
+export type TableValue<S extends StorageSchema, T extends TableName<S>> = S[T]['value']
+
+export interface TableDefinition {
+  /** The record field holding its key (out-of-line and compound keys are not supported). */
+  keyPath: string
+  /** Index name → field (or fields for a compound index). */
+  indexes?: Record<string, string | string[]>
+  /** Keys must be addressable by every adapter (no `/`, `..`, control characters…). Default `true`; turn off for local-only tables. */
+  strictKeys?: boolean
+  /** Whether writes to this table are captured in the outbox at all. Default `true`. */
+  sync?: boolean
+}
+
+export interface StorageOptions<S extends StorageSchema = StorageSchema> {
+  /** IndexedDB database name; must be non-empty. */
+  name: string
+  /** Bump when tables or indexes change. Positive integer. */
+  version: number
+  tables: { [T in TableName<S>]: TableDefinition }
+  /** Record field naming the owning user; pending changes are partitioned by it. Optional. */
+  userIdField?: string
+  /** IDBFactory used instead of the global `indexedDB`. */
+  indexedDB?: IDBFactory
+  /** Largest accepted record, as UTF-8 JSON bytes. Default 1 MiB. */
+  maxRecordBytes?: number
+  /** Default for tables that do not set `strictKeys`. Default `true`. */
+  strictKeys?: boolean
+  /** How long an upgrade blocked by another tab may wait before failing with a StorageError. Default 10,000 ms. */
+  blockedTimeoutMs?: number
+  /** Owner of changes whose record names no user. Default `null` (changed later by `setActiveUser`). */
+  activeUserId?: string | null
+  /** Share events with other tabs over BroadcastChannel. Default `true` where the platform has it. */
+  broadcast?: boolean
+  logger?: Logger
+  clock?: Clock
+}
+
+export type StorageEventType = 'create' | 'update' | 'delete' | 'clear'
+export type StorageEventOrigin = 'local' | 'tab' | 'remote'
+
+/** Emitted after commit, never for an aborted transaction. */
+export interface StorageEvent<Value = Record<string, unknown>> {
+  type: StorageEventType
+  table: string
+  /** Absent for `clear`. */
+  key?: RecordKey
+  value?: Value
+  previous?: Value
+  changedFields?: string[]
+  userId: string | null
+  timestamp: number
+  origin: StorageEventOrigin
+  /** Set when a capture filter (a plugin's `skip`) kept this change out of the outbox: the reason. */
+  skipped?: string
+  /** The outbox version of this change, when it was captured. */
+  seq?: number
+}
+
+export type StorageEventListener = (event: StorageEvent) => void
+
+export interface StorageEventBus {
+  on(table: string, listener: StorageEventListener): () => void
+  onAny(listener: StorageEventListener): () => void
+}
+
+/** Lifecycle of the IndexedDB connection. */
+export type StorageLifecycleEvent =
+  | { type: 'version-changed'; newVersion: number | null }
+  | { type: 'reopened' }
+  | { type: 'closed'; reason: 'close' | 'version-change' | 'unexpected' }
+  | { type: 'captured'; seq: number; userIds: (string | null)[]; origin: 'local' | 'tab' }
+
+/**
+ * Decides at capture time, inside the write's transaction and synchronously, whether a change
+ * enters the outbox. Return `false` to capture, or a reason string to skip it.
+ */
+export type CaptureFilter = (event: StorageEvent) => false | string
+
+/** One coalesced pending change for a (table, key), as the outbox holds it. */
+export interface PendingChange {
+  table: string
+  key: RecordKey
+  op: 'put' | 'delete'
+  /** Full latest value for `put`. */
+  value?: Record<string, unknown>
+  /** Union of changed fields when every coalesced write was an update; absent means the whole record. */
+  changedFields?: string[]
+  /** Whether the record did not exist before the first pending write (a create). */
+  created: boolean
+  /** The latest outbox version folded into this change; acknowledging it removes every version up to it. */
+  seq: number
+  /** The earliest outbox version folded into this change. */
+  firstSeq: number
+  /** When the latest folded write happened (epoch ms). */
+  timestamp: number
+  userId: string | null
+}
+
+export interface OutboxReadOptions {
+  /** Only this user's changes (`null`: changes owned by nobody). */
+  userId: string | null
+  /** Changes whose first version is after this `seq` (for paging through a backlog). */
+  afterSeq?: number
+  /** At most this many coalesced changes. */
+  limit?: number
+}
+
+export interface OutboxSummary {
+  /** Coalesced pending changes per table. */
+  tables: Record<string, { pending: number; oldestTimestamp: number | null }>
+  total: number
+  oldestTimestamp: number | null
+}
+
+/** The persisted outbox. Acknowledging by version keeps edits made after the read. */
+export interface Outbox {
+  read(options: OutboxReadOptions): Promise<PendingChange[]>
+  /** Number of coalesced pending changes, for one user or all. */
+  count(options?: { userId?: string | null }): Promise<number>
+  summary(options?: { userId?: string | null }): Promise<OutboxSummary>
+  /** Removes every version of each (table, key) up to and including the given `seq`. */
+  acknowledge(versions: ReadonlyArray<Pick<PendingChange, 'table' | 'key' | 'seq'>>): Promise<void>
+  /** Removes one user's pending changes; returns how many coalesced changes were removed. */
+  purgeUser(userId: string | null): Promise<number>
+}
+
+export interface DeadLetter {
+  id: string
+  change: PendingChange
+  reason: string
+  /** The adapter error kind, or `rejected` for a per-change rejection. */
+  kind: string
+  status?: number
+  failedAt: number
+  userId: string | null
+}
+
+/** Changes the backend refused for good: visible, retryable, discardable, never blocking the queue. */
+export interface DeadLetterStore {
+  list(options?: { userId?: string | null }): Promise<DeadLetter[]>
+  count(options?: { userId?: string | null }): Promise<number>
+  /** In one transaction: acknowledges the changes in the outbox and stores them as dead letters. */
+  add(entries: ReadonlyArray<Omit<DeadLetter, 'id'>>): Promise<DeadLetter[]>
+  /** Re-queues the record's current state (put, or delete if it is gone) and removes the dead letter. */
+  retry(id: string): Promise<void>
+  discard(id: string): Promise<void>
+}
+
+/** Small persisted key-value store (client id, last sync time). */
+export interface MetadataStore {
+  get<T = unknown>(key: string): Promise<T | undefined>
+  set(key: string, value: unknown): Promise<void>
+}
+
+export interface StorageTransaction<S extends StorageSchema = StorageSchema> {
+  get<T extends TableName<S>>(table: T, key: TableKey<S, T>): Promise<TableValue<S, T> | undefined>
+  put<T extends TableName<S>>(table: T, value: TableValue<S, T>): Promise<void>
+  add<T extends TableName<S>>(table: T, value: TableValue<S, T>): Promise<void>
+  update<T extends TableName<S>>(
+    table: T,
+    key: TableKey<S, T>,
+    changes: Partial<TableValue<S, T>>,
+  ): Promise<TableValue<S, T>>
+  delete<T extends TableName<S>>(table: T, key: TableKey<S, T>): Promise<void>
+  clear<T extends TableName<S>>(table: T): Promise<void>
+}
+
+export interface Storage<S extends StorageSchema = StorageSchema> {
+  readonly name: string
+  /** Stable id of this browser profile's database, kept in the metadata store. */
+  readonly clientId: string
+  /** Tables whose writes are captured. */
+  readonly syncedTables: readonly TableName<S>[]
+  readonly userIdField: string | undefined
+  readonly events: StorageEventBus
+  readonly outbox: Outbox
+  readonly deadLetters: DeadLetterStore
+  readonly metadata: MetadataStore
+
+  get<T extends TableName<S>>(table: T, key: TableKey<S, T>): Promise<TableValue<S, T> | undefined>
+  getAll<T extends TableName<S>>(table: T, query?: IDBKeyRange | null, count?: number): Promise<TableValue<S, T>[]>
+  count<T extends TableName<S>>(table: T, query?: IDBKeyRange | null): Promise<number>
+  put<T extends TableName<S>>(table: T, value: TableValue<S, T>): Promise<void>
+  add<T extends TableName<S>>(table: T, value: TableValue<S, T>): Promise<void>
+  /** Shallow merge into an existing record; records the changed fields. */
+  update<T extends TableName<S>>(
+    table: T,
+    key: TableKey<S, T>,
+    changes: Partial<TableValue<S, T>>,
+  ): Promise<TableValue<S, T>>
+  delete<T extends TableName<S>>(table: T, key: TableKey<S, T>): Promise<void>
+  clear<T extends TableName<S>>(table: T): Promise<void>
+  bulkPut<T extends TableName<S>>(table: T, values: readonly TableValue<S, T>[]): Promise<void>
+  /** Several writes as one atomic unit: a throw aborts every one of them. Await only `tx` calls inside. */
+  transaction<R>(tables: readonly TableName<S>[], callback: (tx: StorageTransaction<S>) => Promise<R>): Promise<R>
+
+  /** Owner of captured changes whose record names no user. */
+  setActiveUser(userId: string | null): void
+  /** Adds a capture-time filter (plugins' `skip`); returns a function that removes it. */
+  addCaptureFilter(filter: CaptureFilter): () => void
+  /** Connection lifecycle and capture notifications (used by the sync engine). */
+  onLifecycle(listener: (event: StorageLifecycleEvent) => void): () => void
+  close(): void
+}

@@ -1,0 +1,137 @@
+import type { AdapterErrorKind } from '../errors'
+import type { BackupResult, Change, SyncAdapter } from './adapter'
+import type { Clock, Logger, Network, Random } from './runtime'
+import type { DeadLetter, OutboxSummary, Storage, StorageEvent, StorageSchema } from './storage'
+
+export type SyncPhase = 'idle' | 'buffering' | 'throttled' | 'syncing' | 'backoff' | 'disabled' | 'offline' | 'stopped'
+
+export interface SyncProgress {
+  total: number
+  done: number
+  batches: number
+}
+
+export interface SyncErrorInfo {
+  message: string
+  kind: AdapterErrorKind | 'unknown'
+  status?: number
+  retryable: boolean
+  at: number
+}
+
+/** An immutable snapshot; the first eight fields are the seed's. */
+export interface SyncStatus {
+  readonly isEnabled: boolean
+  readonly isInitialized: boolean
+  readonly userId: string | null
+  readonly lastSyncTime: number | null
+  readonly hasPendingSync: boolean
+  readonly consecutiveFailures: number
+  readonly bufferedEvents: number
+  readonly isRetrying: boolean
+  readonly phase: SyncPhase
+  /** Coalesced changes in the persisted outbox for the active user. */
+  readonly pendingChanges: number
+  readonly nextSyncAt: number | null
+  readonly disabledUntil: number | null
+  readonly isOnline: boolean
+  readonly isLeader: boolean
+  readonly lastError: SyncErrorInfo | null
+  readonly progress: SyncProgress | null
+  readonly deadLetters: number
+}
+
+export interface BackoffPolicy {
+  /** Delay before the next attempt after the `failures`-th consecutive failure (1-based). */
+  delay(failures: number, random: Random): number
+  readonly maxMs: number
+}
+
+export interface PluginContext {
+  userId: string | null
+  clientId: string
+}
+
+export interface SyncPlugin {
+  name: string
+  /** `true` or a reason string keeps the change from the adapter (reported as `change-skipped`). */
+  skip?(event: StorageEvent, context: PluginContext): boolean | string
+  /** Rewrite a change before push, or `null` to drop it (acknowledged locally, never sent). */
+  transform?(change: Change, context: PluginContext): Change | null
+  /** Lifecycle hooks; returns a teardown. */
+  setup?(autoSync: AutoSync): (() => void) | void
+}
+
+export type SyncLifecycleEvent =
+  | { type: 'sync-started'; changes: number; at: number }
+  | { type: 'sync-succeeded'; changes: number; durationMs: number; at: number }
+  | { type: 'sync-failed'; error: SyncErrorInfo; consecutiveFailures: number; nextSyncAt: number | null; at: number }
+  | { type: 'sync-disabled'; reason: 'circuit-breaker' | 'manual'; disabledUntil: number | null; at: number }
+  | { type: 'sync-enabled'; reason: 'recovered' | 'manual' | 'sync-now'; at: number }
+  | { type: 'change-skipped'; table: string; key?: StorageEvent['key']; plugin: string; reason: string; at: number }
+  | { type: 'change-dead-lettered'; deadLetter: DeadLetter; at: number }
+  | { type: 'auth-required'; error: SyncErrorInfo; at: number }
+  | { type: 'leader-changed'; isLeader: boolean; at: number }
+  | { type: 'user-switched'; previousUserId: string | null; userId: string | null; at: number }
+  | { type: 'backup-succeeded'; result: BackupResult; at: number }
+  | { type: 'change-captured'; event: StorageEvent; at: number }
+
+export type SyncLifecycleEventType = SyncLifecycleEvent['type']
+export type SyncLifecycleEventOf<T extends SyncLifecycleEventType> = Extract<SyncLifecycleEvent, { type: T }>
+
+export interface AutoSyncOptions<S extends StorageSchema = StorageSchema> {
+  storage: Storage<S>
+  adapter: SyncAdapter
+  /** The active user; their changes are pushed with their credentials. */
+  userId: string | null
+  plugins?: SyncPlugin[]
+  /** Quiet time after the last change of a burst before a sync starts. Default 2,000 ms. */
+  bufferMs?: number
+  /** Latest start of a sync after the first change of a burst. Default 10,000 ms. */
+  maxBufferMs?: number
+  /** Least gap between the end of one automatic attempt and the start of the next. Default 5,000 ms. */
+  minIntervalMs?: number
+  /** Fallback sync while anything is pending; `0` turns it off. Default 60,000 ms. */
+  periodicSyncMs?: number
+  /** Default `exponentialBackoff({ initialMs: 5_000, factor: 2, maxMs: 300_000, jitter: 0.5 })`. */
+  backoff?: BackoffPolicy
+  /** Failures in a row that open the circuit breaker. Default 5. */
+  maxConsecutiveFailures?: number
+  /** How long the open breaker keeps auto-sync disabled. Default 300,000 ms. */
+  recoveryMs?: number
+  /** Changes per pushed batch, capped by the adapter's `maxBatchSize`. Default 500. */
+  batchSize?: number
+  clock?: Clock
+  random?: Random
+  network?: Network
+  /** Default: console at `warn`. */
+  logger?: Logger
+}
+
+export interface DeadLetterActions {
+  list(): Promise<DeadLetter[]>
+  retry(id: string): Promise<void>
+  discard(id: string): Promise<void>
+}
+
+export interface AutoSync {
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** Pushes at once, bypassing buffer, throttle, backoff and a disabled state; success re-arms the breaker. */
+  syncNow(): Promise<void>
+  /** A full snapshot of the synced tables through `adapter.backup`. */
+  backup(): Promise<BackupResult>
+  setEnabled(enabled: boolean): void
+  switchUser(userId: string | null): Promise<void>
+  /** Removes one user's local pending data. */
+  purgeUser(userId: string | null): Promise<void>
+  use(plugin: SyncPlugin): () => void
+  getStatus(): SyncStatus
+  subscribe(listener: (status: SyncStatus) => void): () => void
+  on<T extends SyncLifecycleEventType>(type: T, listener: (event: SyncLifecycleEventOf<T>) => void): () => void
+  /** Outbox contents for inspection (devtools). */
+  readonly outbox: { summary(): Promise<OutboxSummary> }
+  readonly deadLetters: DeadLetterActions
+  readonly storage: Storage
+  readonly adapter: SyncAdapter
+}

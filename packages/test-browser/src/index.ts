@@ -1,0 +1,2 @@
+export { type ChromiumSession, chromiumArguments, chromiumPath, launchChromium } from './launch'
+export { type BundleServer, type BundleServerOptions, serveBundle } from './serve-bundle'

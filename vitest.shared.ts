@@ -1,0 +1,15 @@
+import type { ViteUserConfig } from 'vitest/config'
+
+/** Shared vitest settings: tests import workspace packages from their TypeScript source. */
+export function sharedTestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
+  return {
+    resolve: { conditions: ['@autosync/source', 'module', 'browser', 'development|production'] },
+    ssr: { resolve: { conditions: ['@autosync/source', 'module', 'node', 'development|production'] } },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.tsx'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...overrides,
+    },
+  }
+}
