@@ -1,0 +1,466 @@
+import { AdapterError, AutoSyncError } from '../errors'
+import type {
+  AutoSync,
+  AutoSyncOptions,
+  BackupResult,
+  StorageLifecycleEvent,
+  SyncErrorInfo,
+  SyncLifecycleEvent,
+  SyncPlugin,
+  SyncStatus,
+} from '../types'
+import { exponentialBackoff } from './backoff'
+import { electLeader, openTabChannel, type TabMessage } from './leader'
+import { createLifecycle } from './lifecycle'
+import { pushBacklog, skipReason } from './push'
+import { browserNetwork, consoleLogger, mathRandom, systemClock } from './runtime-defaults'
+import { planNextSync, type ScheduleState } from './schedule'
+import { createStatusStore, initialStatus } from './status-store'
+
+const log = 'Auto-sync service:'
+/** Longest random wait before the sync that follows a reconnect, so tabs and devices do not all hit the backend at once. */
+const reconnectJitterMs = 1_000
+
+/**
+ * The sync engine: buffers captured changes, pushes them through the adapter with throttle, backoff, a
+ * circuit breaker and an offline pause, one uploading tab per database and user.
+ * @example const autoSync = createAutoSync({ storage, adapter, userId: 'u1' }); await autoSync.start()
+ */
+export function createAutoSync(options: AutoSyncOptions): AutoSync {
+  const { adapter } = options
+  const storage = options.storage as AutoSync['storage']
+  const clock = options.clock ?? systemClock
+  const random = options.random ?? mathRandom
+  const network = options.network ?? browserNetwork
+  const logger = options.logger ?? consoleLogger
+  const backoff = options.backoff ?? exponentialBackoff()
+  const settings = {
+    bufferMs: options.bufferMs ?? 2_000,
+    maxBufferMs: options.maxBufferMs ?? 10_000,
+    minIntervalMs: options.minIntervalMs ?? 5_000,
+    periodicSyncMs: options.periodicSyncMs ?? 60_000,
+  }
+  const maxFailures = options.maxConsecutiveFailures ?? 5
+  const recoveryMs = options.recoveryMs ?? 300_000
+  const plugins: SyncPlugin[] = []
+  const teardowns = new Map<SyncPlugin, () => void>()
+  const lifecycle = createLifecycle(logger)
+  let userId = options.userId
+  const status = createStatusStore(initialStatus(userId, network.isOnline()), logger)
+  const state: ScheduleState = {
+    started: false,
+    inFlight: false,
+    enabled: true,
+    online: network.isOnline(),
+    authPaused: false,
+    burstFirst: null,
+    burstLast: null,
+    lastEndedAt: null,
+    periodicFrom: 0,
+    retryAt: null,
+    disabledUntil: null,
+    reconnectAt: null,
+    pendingChanges: 0,
+  }
+  let failures = 0
+  let breakerOpen = false
+  let bufferedEvents = 0
+  let latestSeq = 0
+  let isLeader = false
+  let timer: unknown
+  let flight: Promise<void> | undefined
+  let controller: AbortController | undefined
+  let detach: (() => void)[] = []
+  let removeFilter: (() => void) | undefined
+  let resign: (() => void) | undefined
+  let channel: ReturnType<typeof openTabChannel>
+  let counting: Promise<void> | undefined
+  let countAgain = false
+
+  const emit = (event: SyncLifecycleEvent) => lifecycle.emit(event)
+  const metadataKey = () => `autosync.lastSyncTime.${userId}`
+  const post = (message: TabMessage) => channel?.postMessage(message)
+
+  const errorInfo = (error: unknown): SyncErrorInfo => {
+    const adapterError = AdapterError.isInstance(error) ? error : undefined
+    return {
+      message: error instanceof Error ? error.message : String(error),
+      kind: adapterError?.kind ?? 'unknown',
+      ...(adapterError?.status === undefined ? {} : { status: adapterError.status }),
+      retryable: adapterError?.retryable ?? true,
+      at: clock.now(),
+    }
+  }
+
+  /** Recomputes the plan, arms the one timer and publishes the status. */
+  function refresh(): void {
+    clock.clearTimeout(timer)
+    timer = undefined
+    const plan = planNextSync(state, settings)
+    if (state.started && isLeader && plan.at !== null) {
+      const at = plan.at
+      timer = clock.setTimeout(() => onTimer(at), Math.max(0, at - clock.now()))
+    }
+    const own: Partial<SyncStatus> = {
+      isEnabled: state.enabled && !breakerOpen,
+      userId,
+      hasPendingSync: state.pendingChanges > 0 || state.burstFirst !== null,
+      consecutiveFailures: failures,
+      bufferedEvents,
+      isRetrying: failures > 0,
+      phase: plan.phase,
+      pendingChanges: state.pendingChanges,
+      nextSyncAt: isLeader ? plan.at : null,
+      disabledUntil: state.disabledUntil,
+      isOnline: state.online,
+    }
+    if (isLeader || !state.started) status.set({ ...own, isLeader })
+  }
+
+  function onTimer(at: number): void {
+    timer = undefined
+    // The open breaker allows one trial attempt at its recovery time.
+    if (state.disabledUntil !== null && at >= state.disabledUntil) state.disabledUntil = null
+    void attempt(false)
+  }
+
+  /** Reads the persisted counts; calls made while one runs are folded into one more read. */
+  function recount(): Promise<void> {
+    if (counting) {
+      countAgain = true
+      return counting
+    }
+    const forUser = userId
+    counting = Promise.all([storage.outbox.count({ userId: forUser }), storage.deadLetters.count({ userId: forUser })])
+      .then(([pending, deadLetters]) => {
+        if (forUser !== userId) return
+        state.pendingChanges = pending
+        status.set({ deadLetters })
+        refresh()
+      })
+      .catch((error) => logger.debug('[autosync] [sync] Could not count pending changes', error))
+      .finally(() => {
+        counting = undefined
+        if (countAgain) {
+          countAgain = false
+          void recount()
+        }
+      })
+    return counting
+  }
+
+  function openBurst(): void {
+    const now = clock.now()
+    state.burstFirst ??= now
+    state.burstLast = now
+  }
+
+  function onStorage(event: StorageLifecycleEvent): void {
+    if (event.type === 'reopened') void recount()
+    if (event.type !== 'captured' || !event.userIds.includes(userId)) return
+    latestSeq = Math.max(latestSeq, event.seq)
+    bufferedEvents++
+    openBurst()
+    refresh()
+    void recount()
+  }
+
+  function onOnline(online: boolean): void {
+    if (online === state.online) return
+    state.online = online
+    state.reconnectAt = online ? clock.now() + Math.round(random() * reconnectJitterMs) : null
+    refresh()
+  }
+
+  function onTabMessage(message: TabMessage): void {
+    if (message.userId !== userId) return
+    if (message.type === 'status' && !isLeader) status.set({ ...message.status, isLeader: false })
+    if (message.type === 'hello' && isLeader) post({ type: 'status', userId, status: status.get() })
+    if (message.type === 'sync-now' && isLeader) void attempt(true)
+  }
+
+  function onLeader(leading: boolean): void {
+    if (leading === isLeader) return
+    isLeader = leading
+    emit({ type: 'leader-changed', isLeader, at: clock.now() })
+    if (!leading) post({ type: 'hello', userId })
+    refresh()
+    status.set({ isLeader })
+    if (leading) void recount()
+  }
+
+  function lead(): void {
+    resign?.()
+    channel?.close()
+    channel = openTabChannel(`autosync:${storage.name}`, onTabMessage)
+    resign = electLeader(`autosync:${storage.name}:${userId}`, onLeader)
+    if (!isLeader) post({ type: 'hello', userId })
+  }
+
+  function onEnded(manual: boolean, error: unknown, done: number, startedAt: number): void {
+    const end = clock.now()
+    state.lastEndedAt = end
+    state.periodicFrom = end
+    if (error === undefined) {
+      const recovered = breakerOpen
+      failures = 0
+      breakerOpen = false
+      state.retryAt = null
+      state.disabledUntil = null
+      status.set({ lastSyncTime: end, progress: null })
+      void storage.metadata.set(metadataKey(), end).catch(() => {})
+      logger.info(`${log} Sync completed successfully`)
+      emit({ type: 'sync-succeeded', changes: done, durationMs: end - startedAt, at: end })
+      if (recovered) emit({ type: 'sync-enabled', reason: manual ? 'sync-now' : 'recovered', at: end })
+      return
+    }
+    const info = errorInfo(error)
+    status.set({ lastError: info, progress: null })
+    if (AdapterError.isInstance(error) && error.kind === 'auth') {
+      state.authPaused = true
+      logger.warn(`${log} Sync paused until sign-in: ${info.message}`)
+      emit({ type: 'auth-required', error: info, at: end })
+      return
+    }
+    failures++
+    logger.warn(`${log} Sync failed (${failures}/${maxFailures}): ${info.message}`)
+    if (failures >= maxFailures) {
+      breakerOpen = true
+      state.retryAt = null
+      state.disabledUntil = end + recoveryMs
+    } else {
+      let delay = backoff.delay(failures, random)
+      const retryAfterMs = AdapterError.isInstance(error) ? error.retryAfterMs : undefined
+      if (retryAfterMs !== undefined) delay = Math.max(delay, Math.min(retryAfterMs, backoff.maxMs))
+      state.retryAt = end + delay
+    }
+    refresh()
+    const nextSyncAt = status.get().nextSyncAt
+    emit({ type: 'sync-failed', error: info, consecutiveFailures: failures, nextSyncAt, at: end })
+    if (breakerOpen) {
+      emit({ type: 'sync-disabled', reason: 'circuit-breaker', disabledUntil: state.disabledUntil, at: end })
+    }
+  }
+
+  /** One attempt: the whole backlog of the active user as it was when the attempt started. */
+  async function attempt(manual: boolean): Promise<void> {
+    if (flight) {
+      if (manual) await flight.then(() => attempt(true))
+      return
+    }
+    const pushingFor = userId
+    const abort = new AbortController()
+    controller = abort
+    state.inFlight = true
+    state.burstFirst = state.burstLast = state.reconnectAt = null
+    bufferedEvents = 0
+    const startedAt = clock.now()
+    refresh()
+    const untilSeq = latestSeq || Number.POSITIVE_INFINITY
+    let error: unknown
+    let done = 0
+    flight = (async () => {
+      try {
+        const total = await storage.outbox.count({ userId: pushingFor })
+        emit({ type: 'sync-started', changes: total, at: startedAt })
+        if (total > 0) logger.info(`${log} Syncing ${total} changes to cloud...`)
+        status.set({ progress: { total, done: 0, batches: 0 } })
+        done = await pushBacklog({
+          storage,
+          adapter,
+          context: { signal: abort.signal, userId: pushingFor, clientId: storage.clientId, logger },
+          plugins,
+          batchSize: options.batchSize ?? 500,
+          untilSeq,
+          total,
+          now: () => clock.now(),
+          emit,
+          onProgress: (progress) => status.set({ progress }),
+          onRefused: (refusal) => status.set({ lastError: errorInfo(refusal) }),
+        })
+      } catch (caught) {
+        error = caught ?? new Error('unknown failure')
+      }
+    })()
+    await flight
+    flight = undefined
+    controller = undefined
+    state.inFlight = false
+    // A stop or user switch aborted this attempt: it is neither a success nor a failure.
+    if (!abort.signal.aborted) onEnded(manual, error, done, startedAt)
+    else status.set({ progress: null })
+    refresh()
+    await recount()
+  }
+
+  function installFilter(): void {
+    removeFilter ??= storage.addCaptureFilter((event) => {
+      try {
+        const skipped = skipReason(plugins, event, { userId, clientId: storage.clientId })
+        if (!skipped) return false
+        const [plugin, reason] = skipped
+        emit({ type: 'change-skipped', table: event.table, key: event.key, plugin, reason, at: clock.now() })
+        return reason
+      } catch (error) {
+        logger.error('[autosync] [sync] A plugin skip threw; the change is captured:', error)
+        return false
+      }
+    })
+  }
+
+  const onPageHide = () => {
+    if (isLeader && state.pendingChanges + bufferedEvents > 0) void attempt(true)
+  }
+
+  async function abortFlight(): Promise<void> {
+    controller?.abort()
+    await flight
+  }
+
+  const autoSync: AutoSync = {
+    storage,
+    adapter,
+    outbox: { summary: () => storage.outbox.summary({ userId }) },
+    deadLetters: {
+      list: () => storage.deadLetters.list({ userId }),
+      retry: (id) => storage.deadLetters.retry(id).then(recount),
+      discard: (id) => storage.deadLetters.discard(id).then(recount),
+    },
+    async start() {
+      if (state.started) return
+      installFilter()
+      detach = [storage.onLifecycle(onStorage), network.subscribe(onOnline)]
+      if (typeof window !== 'undefined') {
+        window.addEventListener('pagehide', onPageHide)
+        detach.push(() => window.removeEventListener('pagehide', onPageHide))
+      }
+      const lastSyncTime = (await storage.metadata.get<number>(metadataKey())) ?? null
+      await recount()
+      state.started = true
+      state.online = network.isOnline()
+      state.periodicFrom = clock.now()
+      if (state.pendingChanges > 0) openBurst()
+      status.set({ isInitialized: true, lastSyncTime })
+      lead()
+      refresh()
+      logger.info(`${log} Event listeners set up`)
+    },
+    async stop() {
+      if (!state.started) return
+      state.started = false
+      for (const undo of detach) undo()
+      detach = []
+      removeFilter?.()
+      removeFilter = undefined
+      resign?.()
+      resign = undefined
+      channel?.close()
+      channel = undefined
+      await abortFlight()
+      for (const teardown of teardowns.values()) teardown()
+      teardowns.clear()
+      refresh()
+    },
+    async syncNow() {
+      if (state.started && !isLeader) {
+        post({ type: 'sync-now', userId })
+        return
+      }
+      state.authPaused = false
+      await attempt(true)
+    },
+    async backup(): Promise<BackupResult> {
+      if (!adapter.backup || !adapter.capabilities.backup) {
+        throw new AutoSyncError(`[autosync] [sync] The "${adapter.name}" adapter cannot store backups`)
+      }
+      const createdAt = clock.now()
+      const context = { userId, clientId: storage.clientId }
+      const tables: Record<string, Record<string, unknown>[]> = {}
+      for (const table of storage.syncedTables) {
+        const records = await storage.getAll(table)
+        tables[table] = records.filter((value) => {
+          const owner = storage.userIdField ? (value[storage.userIdField] as string | undefined) : undefined
+          const event = { type: 'create', table, value, userId: owner ?? userId, timestamp: createdAt, origin: 'local' }
+          return (owner === undefined || owner === userId) && !skipReason(plugins, event as never, context)
+        })
+      }
+      const snapshot = {
+        backupId: `${storage.clientId}:${createdAt}`,
+        clientId: storage.clientId,
+        userId,
+        createdAt,
+        tables,
+      }
+      const result = await adapter.backup(snapshot, {
+        signal: new AbortController().signal,
+        userId,
+        clientId: storage.clientId,
+        logger,
+      })
+      emit({ type: 'backup-succeeded', result, at: clock.now() })
+      return result
+    },
+    setEnabled(enabled) {
+      if (enabled === state.enabled && !(enabled && state.authPaused)) return
+      state.enabled = enabled
+      state.authPaused = false
+      const at = clock.now()
+      emit(
+        enabled
+          ? { type: 'sync-enabled', reason: 'manual', at }
+          : { type: 'sync-disabled', reason: 'manual', disabledUntil: null, at },
+      )
+      refresh()
+    },
+    async switchUser(next) {
+      if (next === userId) return
+      const previousUserId = userId
+      await abortFlight()
+      userId = next
+      storage.setActiveUser(next)
+      failures = 0
+      breakerOpen = false
+      bufferedEvents = 0
+      Object.assign(state, { authPaused: false, burstFirst: null, burstLast: null, retryAt: null, disabledUntil: null })
+      state.pendingChanges = 0
+      status.set({ lastError: null, progress: null, lastSyncTime: null })
+      if (state.started) {
+        status.set({ lastSyncTime: (await storage.metadata.get<number>(metadataKey())) ?? null })
+        await recount()
+        if (state.pendingChanges > 0) openBurst()
+        lead()
+      }
+      refresh()
+      emit({ type: 'user-switched', previousUserId, userId: next, at: clock.now() })
+    },
+    async purgeUser(purged) {
+      await storage.outbox.purgeUser(purged)
+      await recount()
+    },
+    use(plugin) {
+      plugins.push(plugin)
+      const teardown = plugin.setup?.(autoSync)
+      if (teardown) teardowns.set(plugin, teardown)
+      return () => {
+        const index = plugins.indexOf(plugin)
+        if (index >= 0) plugins.splice(index, 1)
+        teardowns.get(plugin)?.()
+        teardowns.delete(plugin)
+      }
+    },
+    getStatus: () => status.get(),
+    subscribe(listener) {
+      return status.subscribe((next) => {
+        listener(next)
+      })
+    },
+    on: (type, listener) => lifecycle.on(type, listener as never),
+  }
+  status.subscribe((next) => {
+    if (isLeader) post({ type: 'status', userId, status: next })
+  })
+  storage.setActiveUser(userId)
+  installFilter()
+  for (const plugin of options.plugins ?? []) autoSync.use(plugin)
+  return autoSync
+}

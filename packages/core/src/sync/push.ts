@@ -1,0 +1,152 @@
+import { AdapterError } from '../errors'
+import type {
+  AdapterContext,
+  Change,
+  DeadLetter,
+  PendingChange,
+  PluginContext,
+  Storage,
+  StorageEvent,
+  SyncAdapter,
+  SyncLifecycleEvent,
+  SyncPlugin,
+  SyncProgress,
+} from '../types'
+
+export interface PushRun {
+  storage: Storage
+  adapter: SyncAdapter
+  context: AdapterContext
+  plugins: readonly SyncPlugin[]
+  batchSize: number
+  /** Changes first captured after this version started after the sync did: the next burst pushes them. */
+  untilSeq: number
+  total: number
+  now(): number
+  emit(event: SyncLifecycleEvent): void
+  onProgress(progress: SyncProgress): void
+  /** A whole batch was refused for good (its changes are dead-lettered, the sync goes on). */
+  onRefused(error: AdapterError): void
+}
+
+/** A deterministic id from the change ids: exactly the same batch retried gets the same id. */
+export function batchIdOf(changes: readonly Change[]): string {
+  let first = 0x811c9dc5
+  let second = 0x9e3779b9
+  for (const change of changes) {
+    const id = change.changeId
+    for (let index = 0; index < id.length; index++) {
+      const code = id.charCodeAt(index)
+      first = Math.imul(first ^ code, 16777619)
+      second = Math.imul(second ^ code, 2246822507)
+    }
+    first = Math.imul(first ^ 10, 16777619)
+  }
+  return `b-${changes.length}-${(first >>> 0).toString(36)}${(second >>> 0).toString(36)}`
+}
+
+export const eventOf = (change: PendingChange): StorageEvent => ({
+  type: change.op === 'delete' ? 'delete' : change.created ? 'create' : 'update',
+  table: change.table,
+  key: change.key,
+  value: change.value,
+  changedFields: change.changedFields,
+  userId: change.userId,
+  timestamp: change.timestamp,
+  origin: 'local',
+  seq: change.seq,
+})
+
+/** The first plugin that skips this event, as `[plugin name, reason]`. */
+export function skipReason(plugins: readonly SyncPlugin[], event: StorageEvent, context: PluginContext) {
+  for (const plugin of plugins) {
+    const verdict = plugin.skip?.(event, context)
+    if (verdict) return [plugin.name, verdict === true ? plugin.name : verdict] as const
+  }
+  return undefined
+}
+
+/** Streams the user's backlog to the adapter batch by batch; resolves with how many changes were handled. */
+export async function pushBacklog(run: PushRun): Promise<number> {
+  const { storage, adapter, context, plugins } = run
+  const limit = Math.max(1, Math.min(run.batchSize, adapter.capabilities.maxBatchSize))
+  const pluginContext = { userId: context.userId, clientId: context.clientId }
+  let afterSeq = 0
+  let done = 0
+  let batches = 0
+  for (;;) {
+    const read = await storage.outbox.read({ userId: context.userId, afterSeq, limit })
+    const pending = read.filter((change) => change.firstSeq <= run.untilSeq)
+    if (pending.length === 0 || context.signal.aborted) break
+    for (const change of pending) afterSeq = Math.max(afterSeq, change.firstSeq)
+    const local: PendingChange[] = []
+    const byId = new Map<string, PendingChange>()
+    const changes: Change[] = []
+    for (const change of pending) {
+      const skipped = skipReason(plugins, eventOf(change), pluginContext)
+      let outgoing: Change | null = {
+        changeId: `${context.clientId}:${change.seq}`,
+        table: change.table,
+        key: change.key,
+        op: change.op,
+        value: change.value,
+        changedFields: adapter.capabilities.partialUpdates ? change.changedFields : undefined,
+        seq: change.seq,
+        timestamp: change.timestamp,
+      }
+      if (outgoing.value === undefined) delete outgoing.value
+      if (outgoing.changedFields === undefined) delete outgoing.changedFields
+      for (const plugin of plugins)
+        if (outgoing && plugin.transform) outgoing = plugin.transform(outgoing, pluginContext)
+      if (skipped) {
+        const [plugin, reason] = skipped
+        run.emit({ type: 'change-skipped', table: change.table, key: change.key, plugin, reason, at: run.now() })
+      }
+      if (skipped || !outgoing) local.push(change)
+      else {
+        changes.push(outgoing)
+        byId.set(outgoing.changeId, change)
+      }
+    }
+    if (local.length > 0) await storage.outbox.acknowledge(local)
+    if (changes.length > 0) {
+      if (context.signal.aborted) break
+      const batch = { batchId: batchIdOf(changes), clientId: context.clientId, userId: context.userId, changes }
+      try {
+        const result = await adapter.push(batch, context)
+        const accepted = (result?.accepted ?? []).flatMap((id) => byId.get(id) ?? [])
+        if (accepted.length > 0) await storage.outbox.acknowledge(accepted)
+        const rejected = (result?.rejected ?? []).flatMap(({ changeId, reason }) => {
+          const change = byId.get(changeId)
+          return change ? [{ change, reason, kind: 'rejected' }] : []
+        })
+        await deadLetter(run, rejected)
+      } catch (error) {
+        if (context.signal.aborted || !AdapterError.isInstance(error) || error.retryable || error.kind === 'auth') {
+          throw error
+        }
+        run.onRefused(error)
+        const refused = [...byId.values()].map((change) => ({ change, reason: error.message, kind: error.kind }))
+        await deadLetter(run, refused, error.status)
+      }
+    }
+    done += pending.length
+    batches++
+    run.onProgress({ total: Math.max(run.total, done), done, batches })
+    if (read.length < limit || pending.length < read.length) break
+  }
+  return done
+}
+
+async function deadLetter(
+  run: PushRun,
+  entries: { change: PendingChange; reason: string; kind: string }[],
+  status?: number,
+): Promise<void> {
+  if (entries.length === 0) return
+  const failedAt = run.now()
+  const stored: DeadLetter[] = await run.storage.deadLetters.add(
+    entries.map((entry) => ({ ...entry, failedAt, userId: run.context.userId, ...(status ? { status } : {}) })),
+  )
+  for (const deadLetter of stored) run.emit({ type: 'change-dead-lettered', deadLetter, at: failedAt })
+}

@@ -1,0 +1,39 @@
+import type { Clock, Logger, Network, Random } from '../types'
+
+/** Wraps the globals through functions so spies installed later still see the calls. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+export const mathRandom: Random = () => Math.random()
+
+/** `navigator.onLine` with the window's `online`/`offline` events; always online where those are missing (Node). */
+export const browserNetwork: Network = {
+  isOnline: () => typeof navigator === 'undefined' || navigator.onLine !== false,
+  subscribe(listener) {
+    if (typeof window === 'undefined') return () => {}
+    const online = () => listener(true)
+    const offline = () => listener(false)
+    window.addEventListener('online', online)
+    window.addEventListener('offline', offline)
+    return () => {
+      window.removeEventListener('online', online)
+      window.removeEventListener('offline', offline)
+    }
+  },
+}
+
+const ignore = () => {}
+
+/** Logs nothing. */
+export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore }
+
+/** The default logger: console at `warn` (debug and info are dropped). */
+export const consoleLogger: Logger = {
+  debug: ignore,
+  info: ignore,
+  warn: (...parts) => console.warn(...parts),
+  error: (...parts) => console.error(...parts),
+}

@@ -1,0 +1,47 @@
+import type { Logger, SyncStatus } from '../types'
+
+export const initialStatus = (userId: string | null, isOnline: boolean): SyncStatus =>
+  Object.freeze({
+    isEnabled: true,
+    isInitialized: false,
+    userId,
+    lastSyncTime: null,
+    hasPendingSync: false,
+    consecutiveFailures: 0,
+    bufferedEvents: 0,
+    isRetrying: false,
+    phase: 'stopped',
+    pendingChanges: 0,
+    nextSyncAt: null,
+    disabledUntil: null,
+    isOnline,
+    isLeader: false,
+    lastError: null,
+    progress: null,
+    deadLetters: 0,
+  })
+
+/** Immutable snapshots: a change makes a new frozen object and notifies subscribers once. */
+export function createStatusStore(initial: SyncStatus, logger: Logger) {
+  let status = initial
+  const listeners = new Set<(status: SyncStatus) => void>()
+  return {
+    get: () => status,
+    set(next: Partial<SyncStatus>): void {
+      const keys = Object.keys(next) as (keyof SyncStatus)[]
+      if (keys.every((key) => Object.is(status[key], next[key]))) return
+      status = Object.freeze({ ...status, ...next })
+      for (const listener of [...listeners]) {
+        try {
+          listener(status)
+        } catch (error) {
+          logger.error('[autosync] [sync] A status subscriber threw:', error)
+        }
+      }
+    },
+    subscribe(listener: (status: SyncStatus) => void): () => void {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
