@@ -1,1 +1,2 @@
-export {}
+export { parseJsonSafely } from '../validation/safe-json'
+export { openStorage } from './open-storage'

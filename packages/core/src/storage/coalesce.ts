@@ -1,0 +1,105 @@
+import type { PendingChange, RecordKey } from '../types'
+import { parseJsonSafely } from '../validation'
+
+/** One captured change as stored inside an outbox entry. Acknowledged changes become `null` so indexes (versions) stay put. */
+export interface OutboxChange {
+  table: string
+  key: RecordKey
+  op: 'put' | 'delete'
+  /** The record as JSON text at write time (puts only). */
+  json?: string
+  changedFields?: string[]
+  /** Whether the record did not exist before this write. */
+  created: boolean
+  userId: string | null
+}
+
+/** One outbox record per transaction; `id` comes from the store's key generator. */
+export interface OutboxEntry {
+  id: number
+  timestamp: number
+  changes: (OutboxChange | null)[]
+}
+
+/** The folded state of one (user, table, key); `none` is a create cancelled by a delete before any push. */
+export interface FoldedChange {
+  table: string
+  key: RecordKey
+  op: 'put' | 'delete' | 'none'
+  json: string | undefined
+  changedFields: string[] | undefined
+  created: boolean
+  seq: number
+  firstSeq: number
+  timestamp: number
+  firstTimestamp: number
+  userId: string | null
+}
+
+/** Identity of a record in the outbox: number 1 and string '1' are different keys. */
+export function changeIdentity(userId: string | null, table: string, key: RecordKey): string {
+  return `${userId}\u0000${table}\u0000${typeof key}\u0000${key}`
+}
+
+function unionFields(left: string[], right: string[]): string[] {
+  return [...new Set([...left, ...right])]
+}
+
+/**
+ * DESIGN's coalescing rules: create+update = create, update+delete = delete, create+delete = nothing,
+ * delete+put = a full put; updates keep the union of changed fields and the latest value.
+ */
+export function foldChange(
+  previous: FoldedChange | undefined,
+  change: OutboxChange,
+  seq: number,
+  timestamp: number,
+): FoldedChange {
+  if (!previous) {
+    return {
+      table: change.table,
+      key: change.key,
+      op: change.op,
+      json: change.json,
+      changedFields: change.op === 'put' && !change.created ? change.changedFields : undefined,
+      created: change.created,
+      seq,
+      firstSeq: seq,
+      timestamp,
+      firstTimestamp: timestamp,
+      userId: change.userId,
+    }
+  }
+  const created = previous.created
+  let op: FoldedChange['op'] = 'put'
+  let changedFields: string[] | undefined
+  if (change.op === 'delete') op = created ? 'none' : 'delete'
+  else if (previous.op === 'put' && !created && previous.changedFields && change.changedFields) {
+    changedFields = unionFields(previous.changedFields, change.changedFields)
+  }
+  return {
+    ...previous,
+    op,
+    json: op === 'put' ? change.json : undefined,
+    changedFields,
+    seq,
+    timestamp,
+    userId: change.userId,
+  }
+}
+
+export function toPendingChange(folded: FoldedChange): PendingChange {
+  const pending: PendingChange = {
+    table: folded.table,
+    key: folded.key,
+    op: folded.op === 'put' ? 'put' : 'delete',
+    created: folded.created,
+    seq: folded.seq,
+    firstSeq: folded.firstSeq,
+    timestamp: folded.timestamp,
+    userId: folded.userId,
+  }
+  if (folded.op === 'put' && folded.json !== undefined) pending.value = parseJsonSafely(folded.json)
+  if (folded.changedFields) pending.changedFields = folded.changedFields
+  return pending
+}

@@ -1,0 +1,11 @@
+/** Internal object stores, next to the app's tables in the same database. */
+export const outboxStore = '__autosync_outbox'
+export const metadataStore = '__autosync_meta'
+export const deadLetterStore = '__autosync_dead_letters'
+
+/**
+ * Versions (`seq`) are `entryId * versionsPerEntry + index`: the outbox entry id comes from the
+ * store's key generator (persisted, never reused, serialized across tabs by IndexedDB), and each
+ * change of the entry gets its own version. Larger transactions are split over several entries.
+ */
+export const versionsPerEntry = 65_536

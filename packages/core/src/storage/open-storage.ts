@@ -1,0 +1,217 @@
+import { ValidationError } from '../errors'
+import type {
+  CaptureFilter,
+  Clock,
+  Logger,
+  Storage,
+  StorageLifecycleEvent,
+  StorageOptions,
+  StorageSchema,
+  StorageTransaction,
+} from '../types'
+import { assertValidOptions, isPlainObject } from '../validation'
+import { openTabChannel, type TabMessage } from './broadcast'
+import { createConnection } from './connection'
+import { createDeadLetterStore } from './dead-letters'
+import { createEventBus } from './event-bus'
+import { mapStorageError } from './map-error'
+import { createMetadataStore, loadClientId } from './metadata'
+import { createOutbox } from './outbox'
+import { assertKey, prepareRecord, type TableConfig, tableConfig, type WriteContext } from './prepare'
+import { upgradeSchema } from './schema'
+import { createSubscribable } from './subscribable'
+import { createTransactionRunner } from './transaction-runner'
+import type { TransactionWriter } from './writer'
+
+const defaultClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+function uniqueUsers(writer: TransactionWriter): (string | null)[] {
+  return [...new Set(writer.captured.map((entry) => entry.change.userId))]
+}
+
+/**
+ * Opens (creating or upgrading) an IndexedDB database whose writes are captured in a transactional
+ * outbox. Defaults: `maxRecordBytes` 1 MiB, `strictKeys` true, `blockedTimeoutMs` 10,000,
+ * `activeUserId` null, `broadcast` true, `logger` console, `indexedDB` the global factory.
+ *
+ * @example
+ * const storage = await openStorage<AppSchema>({ name: 'app', version: 1, tables: { notes: { keyPath: 'id' } } })
+ * await storage.put('notes', { id: 'n1', text: 'hello' })
+ */
+export async function openStorage<S extends StorageSchema = StorageSchema>(
+  options: StorageOptions<S>,
+): Promise<Storage<S>> {
+  assertValidOptions(options as StorageOptions)
+  const factory = options.indexedDB ?? globalThis.indexedDB
+  if (!factory) {
+    throw new ValidationError(
+      '[storage] no IndexedDB here: pass options.indexedDB (in Node, import "fake-indexeddb/auto")',
+      {
+        field: 'options.indexedDB',
+      },
+    )
+  }
+  const logger: Logger = options.logger ?? console
+  const clock = options.clock ?? defaultClock
+  const strictDefault = options.strictKeys ?? true
+  const tables = new Map<string, TableConfig>()
+  for (const [name, definition] of Object.entries(options.tables)) {
+    tables.set(name, {
+      name,
+      keyPath: definition.keyPath,
+      strictKeys: definition.strictKeys ?? strictDefault,
+      sync: definition.sync ?? true,
+    })
+  }
+  let activeUserId = options.activeUserId ?? null
+  const filters = new Set<CaptureFilter>()
+  const context: WriteContext = {
+    tables,
+    maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
+    userIdField: options.userIdField,
+    activeUserId: () => activeUserId,
+    filters,
+    clock,
+    logger,
+  }
+  const bus = createEventBus(logger)
+  const lifecycle = createSubscribable<StorageLifecycleEvent>(logger, 'storage lifecycle')
+  const connection = createConnection({
+    name: options.name,
+    version: options.version,
+    factory,
+    blockedTimeoutMs: options.blockedTimeoutMs ?? 10_000,
+    clock,
+    upgrade: (database, transaction) => upgradeSchema(database, transaction, options.tables),
+    emit: lifecycle.emit,
+  })
+  const database = () => connection.database()
+
+  const channel =
+    options.broadcast === false
+      ? undefined
+      : openTabChannel(options.name, logger, (message: TabMessage) => {
+          bus.emit(message.events.map((event) => ({ ...event, origin: 'tab' as const })))
+          if (message.seq !== undefined) {
+            lifecycle.emit({ type: 'captured', seq: message.seq, userIds: message.userIds, origin: 'tab' })
+          }
+        })
+
+  function publish(writer: TransactionWriter): void {
+    if (writer.events.length === 0) return
+    bus.emit(writer.events)
+    const seqs = writer.captured.map((entry) => entry.event.seq ?? 0)
+    const seq = seqs.length > 0 ? Math.max(...seqs) : undefined
+    const userIds = uniqueUsers(writer)
+    if (seq !== undefined) lifecycle.emit({ type: 'captured', seq, userIds, origin: 'local' })
+    channel?.post({ events: writer.events, seq, userIds })
+  }
+
+  const run = createTransactionRunner({ context, database, publish })
+  let clientId: string
+  try {
+    clientId = await loadClientId(await database())
+  } catch (error) {
+    connection.close()
+    channel?.close()
+    throw mapStorageError(error, `opening "${options.name}"`)
+  }
+
+  async function read<T>(action: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body()
+    } catch (error) {
+      throw mapStorageError(error, action)
+    }
+  }
+
+  const storage: Storage = {
+    name: options.name,
+    clientId,
+    syncedTables: [...tables.values()].filter((table) => table.sync).map((table) => table.name),
+    userIdField: options.userIdField,
+    events: { on: bus.on, onAny: bus.onAny },
+    outbox: createOutbox({ database }),
+    deadLetters: createDeadLetterStore({
+      database,
+      syncedTable: (table) => tables.get(table)?.sync === true,
+      now: () => clock.now(),
+      captured: (seq, userId) => lifecycle.emit({ type: 'captured', seq, userIds: [userId], origin: 'local' }),
+    }),
+    metadata: createMetadataStore(database),
+
+    async get(table, key) {
+      const config = tableConfig(context, table)
+      assertKey(config, key)
+      return read('get', async () => (await database()).get(config.name, key))
+    },
+    async getAll(table, query, count) {
+      const config = tableConfig(context, table)
+      return read('getAll', async () => (await database()).getAll(config.name, query ?? undefined, count))
+    },
+    async count(table, query) {
+      const config = tableConfig(context, table)
+      return read('count', async () => (await database()).count(config.name, query ?? undefined))
+    },
+    async put(table, value) {
+      const record = prepareRecord(context, table, value)
+      return run([table], 'put', (writer) => writer.putPrepared(record))
+    },
+    async add(table, value) {
+      prepareRecord(context, table, value)
+      return run([table], 'add', (writer) => writer.add(table, value))
+    },
+    async update(table, key, changes) {
+      const config = tableConfig(context, table)
+      assertKey(config, key)
+      if (!isPlainObject(changes)) {
+        throw new ValidationError(`[storage] update: changes to "${config.name}" must be a plain object`, {
+          table: config.name,
+          key,
+          field: 'changes',
+        })
+      }
+      return run([table], 'update', (writer) => writer.update(table, key, changes))
+    },
+    async delete(table, key) {
+      assertKey(tableConfig(context, table), key)
+      return run([table], 'delete', (writer) => writer.delete(table, key))
+    },
+    async clear(table) {
+      return run([table], 'clear', (writer) => writer.clear(table))
+    },
+    async bulkPut(table, values) {
+      const config = tableConfig(context, table)
+      if (!Array.isArray(values)) {
+        throw new ValidationError('[storage] bulkPut needs an array of records', {
+          table: config.name,
+          field: 'values',
+        })
+      }
+      const records = values.map((value) => prepareRecord(context, table, value))
+      return run([table], 'bulkPut', (writer) => writer.bulkPutPrepared(config, records))
+    },
+    transaction(tablesOfTransaction, callback) {
+      return run(tablesOfTransaction, 'transaction', (writer) => callback(writer as StorageTransaction))
+    },
+    setActiveUser(userId) {
+      activeUserId = userId
+    },
+    addCaptureFilter(filter) {
+      filters.add(filter)
+      return () => {
+        filters.delete(filter)
+      }
+    },
+    onLifecycle: (listener) => lifecycle.subscribe(listener),
+    close() {
+      channel?.close()
+      connection.close()
+    },
+  }
+  return storage as unknown as Storage<S>
+}

@@ -1,0 +1,73 @@
+import { ValidationError } from '../errors'
+import type { CaptureFilter, Clock, Logger, RecordKey } from '../types'
+import { assertValidKey, isPlainObject, serializeRecord } from '../validation'
+
+export interface TableConfig {
+  name: string
+  keyPath: string
+  strictKeys: boolean
+  sync: boolean
+}
+
+/** What a write needs besides the transaction: schema, limits, owner and filters. */
+export interface WriteContext {
+  tables: ReadonlyMap<string, TableConfig>
+  maxRecordBytes: number
+  userIdField: string | undefined
+  activeUserId(): string | null
+  filters: ReadonlySet<CaptureFilter>
+  clock: Clock
+  logger: Logger
+}
+
+/** A record validated and serialized before any transaction opens. */
+export interface PreparedRecord {
+  table: TableConfig
+  key: RecordKey
+  value: Record<string, unknown>
+  /** JSON text for synced tables (what the outbox keeps). */
+  json: string | undefined
+  userId: string | null
+}
+
+export function tableConfig(context: WriteContext, table: string): TableConfig {
+  const config = typeof table === 'string' ? context.tables.get(table) : undefined
+  if (!config)
+    throw new ValidationError(`[storage] unknown table "${String(table)}"`, { table: String(table), field: 'table' })
+  return config
+}
+
+export function ownerOf(context: WriteContext, value: Record<string, unknown> | undefined): string | null {
+  const field = context.userIdField
+  const owner = field && value ? value[field] : undefined
+  return typeof owner === 'string' ? owner : context.activeUserId()
+}
+
+export function assertKey(table: TableConfig, key: unknown): asserts key is RecordKey {
+  assertValidKey(table.name, key, table.strictKeys, table.keyPath)
+}
+
+/** Validates a whole record for `table` and serializes it when the table syncs. */
+export function prepareValue(context: WriteContext, table: TableConfig, value: unknown, key?: unknown): PreparedRecord {
+  if (!isPlainObject(value)) {
+    throw new ValidationError(`[storage] a "${table.name}" record must be a plain object`, {
+      table: table.name,
+      key,
+      field: 'value',
+    })
+  }
+  const recordKey = value[table.keyPath]
+  if (recordKey === undefined) {
+    throw new ValidationError(`[storage] a "${table.name}" record needs its key field "${table.keyPath}"`, {
+      table: table.name,
+      field: table.keyPath,
+    })
+  }
+  assertKey(table, recordKey)
+  const json = table.sync ? serializeRecord(table.name, recordKey, value, context.maxRecordBytes) : undefined
+  return { table, key: recordKey, value, json, userId: ownerOf(context, value) }
+}
+
+export function prepareRecord(context: WriteContext, table: string, value: unknown): PreparedRecord {
+  return prepareValue(context, tableConfig(context, table), value)
+}

@@ -1,0 +1,74 @@
+import { ValidationError } from '../errors'
+import { utf8Length } from './key'
+
+/** A record must be a plain object: structured clone keeps class instances only as data. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}
+
+/** Why a nested value cannot travel as JSON, or `undefined`. `undefined` itself is allowed: JSON drops it. */
+function valueProblem(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'function':
+      return 'is a function'
+    case 'symbol':
+      return 'is a symbol'
+    case 'bigint':
+      return 'is a bigint'
+    case 'number':
+      return Number.isFinite(value) ? undefined : 'is not a finite number'
+    default:
+      return undefined
+  }
+}
+
+function findProblem(
+  value: unknown,
+  path: string,
+  ancestors: unknown[],
+): { path: string; problem: string } | undefined {
+  const problem = valueProblem(value)
+  if (problem) return { path, problem }
+  if (typeof value !== 'object' || value === null || value instanceof Date) return undefined
+  if (ancestors.includes(value)) return { path, problem: 'is a circular reference' }
+  const isArray = Array.isArray(value)
+  if (!isArray && !isPlainObject(value)) return { path, problem: 'is not a plain object, array or Date' }
+  ancestors.push(value)
+  const record = value as Record<string, unknown>
+  for (const field of Object.keys(record)) {
+    const found = findProblem(record[field], `${path}.${field}`, ancestors)
+    if (found) return found
+  }
+  ancestors.pop()
+  return undefined
+}
+
+/**
+ * Checks a synced record is JSON-representable and small enough; returns its JSON text, which the
+ * outbox stores so a later mutation of the app's object cannot change what is pushed.
+ */
+export function serializeRecord(table: string, key: unknown, value: Record<string, unknown>, maxBytes: number): string {
+  const found = findProblem(value, 'value', [])
+  if (found) {
+    throw new ValidationError(
+      `[storage] ${found.path} of "${table}" record ${found.problem}; only JSON data can sync`,
+      {
+        table,
+        key,
+        field: found.path,
+      },
+    )
+  }
+  const json = JSON.stringify(value)
+  // Most records are far below the limit: only count bytes when the text could exceed it.
+  if (json.length * 3 > maxBytes && utf8Length(json) > maxBytes) {
+    throw new ValidationError(`[storage] "${table}" record is larger than maxRecordBytes (${maxBytes} bytes)`, {
+      table,
+      key,
+      field: 'value',
+    })
+  }
+  return json
+}
