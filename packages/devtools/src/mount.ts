@@ -1,0 +1,75 @@
+import type { AutoSync, SyncStatus } from '@autosync/core'
+import type { DevtoolsHandle, DevtoolsOptions } from './options'
+import type { PanelHandle } from './panel/index'
+import { adoptStyles, hostCss } from './styles'
+
+/**
+ * Mounts the autosync devtools: a toggle button (floating in a corner, or inside `options.target`)
+ * that opens a live panel. Everything lives in a shadow root; the panel body loads on first open.
+ *
+ * @example
+ * const { unmount } = mountDevtools(autoSync, { position: 'bottom-left', theme: 'dark' })
+ */
+export function mountDevtools(autoSync: AutoSync, options: DevtoolsOptions = {}): DevtoolsHandle {
+  const host = document.createElement('div')
+  host.setAttribute('data-autosync-devtools', '')
+  const placement = options.target ? 'inline' : `floating ${options.position ?? 'bottom-right'}`
+  host.className = `${placement} ${options.theme ?? 'system'}`
+  const root = host.attachShadow({ mode: 'open' })
+  const removeStyles = adoptStyles(root, hostCss, options.styleNonce)
+
+  const wrap = document.createElement('div')
+  wrap.className = 'wrap'
+  const toggle = document.createElement('button')
+  toggle.type = 'button'
+  toggle.className = 'toggle'
+  toggle.setAttribute('aria-expanded', 'false')
+  const dot = document.createElement('span')
+  dot.className = 'dot'
+  const label = document.createElement('span')
+  toggle.append(dot, label)
+  const slot = document.createElement('div')
+  slot.hidden = true
+  wrap.append(toggle, slot)
+  root.append(wrap)
+  ;(options.target ?? document.body).append(host)
+
+  const showStatus = (status: SyncStatus) => {
+    toggle.setAttribute('data-phase', status.phase)
+    label.textContent = status.pendingChanges > 0 ? `autosync · ${status.pendingChanges}` : 'autosync'
+  }
+  showStatus(autoSync.getStatus())
+  const unsubscribe = autoSync.subscribe(showStatus)
+
+  let panel: PanelHandle | undefined
+  let loading: Promise<void> | undefined
+  let mounted = true
+  const open = (isOpen: boolean) => {
+    slot.hidden = !isOpen
+    toggle.setAttribute('aria-expanded', String(isOpen))
+    panel?.setVisible(isOpen)
+    if (isOpen && !loading) {
+      // The panel body is a separate chunk so the initial import stays small.
+      loading = import('./panel/index').then(({ createPanel }) => {
+        if (!mounted) return
+        panel = createPanel(slot, root, autoSync, options)
+        panel.setVisible(!slot.hidden)
+      })
+    }
+  }
+  const onToggle = () => open(slot.hidden)
+  toggle.addEventListener('click', onToggle)
+  if (options.initialOpen) open(true)
+
+  return {
+    unmount() {
+      if (!mounted) return
+      mounted = false
+      unsubscribe()
+      toggle.removeEventListener('click', onToggle)
+      panel?.destroy()
+      removeStyles()
+      host.remove()
+    },
+  }
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Fixture, field, inPage, openHarness, openPanel, section, startFixture } from './fixture'
+
+let fixture: Fixture
+beforeAll(async () => {
+  fixture = await startFixture()
+})
+afterAll(() => fixture?.close())
+
+const advanceUntil = (page: Parameters<typeof inPage>[0], phase: string) =>
+  inPage(
+    page,
+    async (harness, wanted) => {
+      for (let step = 0; step < 20 && harness.engine.getStatus().phase !== wanted; step++)
+        await harness.clock.advance(30_000)
+      return harness.engine.getStatus().phase
+    },
+    phase,
+  )
+
+describe('devtools panel on a real engine in Chromium', () => {
+  it('mounts a toggle, opens lazily and lists buffered events and skipped changes', async () => {
+    const page = await openHarness(fixture)
+    await expect(page.locator('button.toggle').getAttribute('aria-expanded')).resolves.toBe('false')
+    await expect(page.locator('.panel').count()).resolves.toBe(0)
+    await openPanel(page)
+    await section(page, 'buffered').getByText('No changes captured').waitFor()
+    await inPage(page, async (harness) => {
+      await harness.write('notes', 'n1')
+      await harness.write('drafts', 'd1')
+      await harness.write('checkpoints', 'c1')
+    })
+    const buffered = section(page, 'buffered')
+    await buffered.getByText('n1').waitFor()
+    await buffered.getByText('d1').waitFor()
+    expect(await buffered.locator('tbody tr').count()).toBe(2)
+    expect(await buffered.textContent()).toContain('create')
+    await section(page, 'skipped').getByText('c1').waitFor()
+    await field(page, 'pending').getByText('2').waitFor()
+    // Record values stay hidden unless the app opts in.
+    expect(await inPage(page, (harness) => harness.panelDom())).not.toContain('note n1')
+    await page.close()
+  })
+
+  it('shows a failure with kind, attempt and countdown, then the open circuit breaker after 5 failures', async () => {
+    const page = await openHarness(fixture)
+    await openPanel(page)
+    await inPage(page, async (harness) => {
+      harness.setFailure('server')
+      await harness.write('notes', 'n1')
+      await harness.clock.advance(60_000)
+    })
+    const failures = section(page, 'failures')
+    await failures.locator('tbody tr').first().waitFor()
+    const row = await failures.locator('tbody tr').first().textContent()
+    expect(row).toContain('server')
+    expect(row).toContain('503')
+    expect(row).toContain('#1')
+    expect(row).toContain('in 5.0 s')
+    await field(page, 'failures').getByText('1').waitFor()
+    expect(await field(page, 'breaker').textContent()).toContain('closed')
+
+    expect(await advanceUntil(page, 'disabled')).toBe('disabled')
+    await field(page, 'breaker').getByText('open until').waitFor()
+    await field(page, 'failures').getByText('5').waitFor()
+    expect(await failures.locator('tbody tr').count()).toBe(5)
+    expect(await failures.locator('tbody tr').first().textContent()).toContain('#5')
+    expect(await section(page, 'history').textContent()).toContain('failed (server)')
+    await page.close()
+  })
+
+  it('"Sync now" empties the outbox and pause/resume toggles auto-sync', async () => {
+    const page = await openHarness(fixture)
+    await openPanel(page)
+    await inPage(page, async (harness) => {
+      for (const id of ['a', 'b', 'c']) await harness.write('notes', id)
+      await harness.write('drafts', 'd')
+    })
+    const outbox = section(page, 'outbox')
+    await outbox.getByText('notes').waitFor()
+    expect(await outbox.locator('h3 .count').textContent()).toBe('4')
+    await page.locator('[data-action="sync-now"]').click()
+    await outbox.getByText('Nothing waiting to be sent.').waitFor()
+    expect(await inPage(page, (harness) => harness.memory.applied.length)).toBe(4)
+    await section(page, 'history').getByText('succeeded').waitFor()
+
+    await page.locator('[data-action="pause"]').click()
+    await page.locator('[data-action="resume"]').waitFor()
+    expect(await inPage(page, (harness) => harness.engine.getStatus().isEnabled)).toBe(false)
+    await field(page, 'breaker').getByText('paused').waitFor()
+    await page.locator('[data-action="resume"]').click()
+    await page.locator('[data-action="pause"]').waitFor()
+    expect(await inPage(page, (harness) => harness.engine.getStatus().isEnabled)).toBe(true)
+    await page.close()
+  })
+
+  it('retries and discards (after confirmation) dead letters', async () => {
+    const page = await openHarness(fixture)
+    await openPanel(page)
+    await inPage(page, async (harness) => {
+      await harness.write('notes', 'reject-1')
+      await harness.write('notes', 'reject-2')
+      await harness.engine.syncNow()
+    })
+    const letters = section(page, 'dead-letters')
+    await letters.locator('tbody tr').nth(1).waitFor()
+    expect(await letters.textContent()).toContain('422 title is required')
+
+    await letters.locator('tr', { hasText: 'reject-1' }).getByRole('button', { name: 'Retry' }).click()
+    await letters.locator('tr', { hasText: 'reject-1' }).waitFor({ state: 'detached' })
+    await section(page, 'outbox').getByText('notes').waitFor()
+    expect(await inPage(page, (harness) => harness.storage.outbox.count())).toBe(1)
+
+    const second = letters.locator('tr', { hasText: 'reject-2' })
+    await second.getByRole('button', { name: 'Discard' }).click()
+    await second.getByText('Discard for good?').waitFor()
+    expect(await inPage(page, (harness) => harness.storage.deadLetters.count())).toBe(1)
+    await second.getByRole('button', { name: 'Confirm' }).click()
+    await letters.getByText('No change was refused for good.').waitFor()
+    expect(await inPage(page, (harness) => harness.storage.deadLetters.count())).toBe(0)
+    await page.close()
+  })
+
+  it('unmount removes every node, listener and subscription', async () => {
+    const page = await openHarness(fixture)
+    const beforeOpen = await inPage(page, (harness) => harness.activeSubscriptions())
+    expect(beforeOpen).toBe(1)
+    await openPanel(page)
+    await section(page, 'history').waitFor()
+    expect(await inPage(page, (harness) => harness.activeSubscriptions())).toBeGreaterThan(3)
+    await inPage(page, (harness) => harness.unmount())
+    expect(await inPage(page, (harness) => harness.activeSubscriptions())).toBe(0)
+    expect(await page.locator('[data-autosync-devtools]').count()).toBe(0)
+    // A write after unmount reaches no panel code.
+    await inPage(page, (harness) => harness.write('notes', 'after'))
+    expect(await page.evaluate(() => document.body.innerHTML)).not.toContain('autosync')
+    await page.close()
+  })
+})
