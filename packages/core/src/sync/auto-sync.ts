@@ -97,10 +97,9 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     clock.clearTimeout(timer)
     timer = undefined
     const plan = planNextSync(state, settings)
-    if (state.started && isLeader && plan.at !== null) {
-      const at = plan.at
-      timer = clock.setTimeout(() => onTimer(at), Math.max(0, at - clock.now()))
-    }
+    // A time already past means now: the status shows when the attempt really starts.
+    const at = plan.at === null ? null : Math.max(plan.at, clock.now())
+    if (state.started && isLeader && at !== null) timer = clock.setTimeout(() => onTimer(at), at - clock.now())
     const own: Partial<SyncStatus> = {
       isEnabled: state.enabled && !breakerOpen,
       userId,
@@ -110,7 +109,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       isRetrying: failures > 0,
       phase: plan.phase,
       pendingChanges: state.pendingChanges,
-      nextSyncAt: isLeader ? plan.at : null,
+      nextSyncAt: isLeader ? at : null,
       disabledUntil: state.disabledUntil,
       isOnline: state.online,
     }
@@ -197,7 +196,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     if (!isLeader) post({ type: 'hello', userId })
   }
 
-  function onEnded(manual: boolean, error: unknown, done: number, startedAt: number): void {
+  function onEnded(manual: boolean, error: unknown, done: number, startedAt: number, refused?: SyncErrorInfo): void {
     const end = clock.now()
     state.lastEndedAt = end
     state.periodicFrom = end
@@ -207,7 +206,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       breakerOpen = false
       state.retryAt = null
       state.disabledUntil = null
-      status.set({ lastSyncTime: end, progress: null })
+      status.set({ lastSyncTime: end, progress: null, lastError: refused ?? null })
       void storage.metadata.set(metadataKey(), end).catch(() => {})
       logger.info(`${log} Sync completed successfully`)
       emit({ type: 'sync-succeeded', changes: done, durationMs: end - startedAt, at: end })
@@ -258,6 +257,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     refresh()
     const untilSeq = latestSeq || Number.POSITIVE_INFINITY
     let error: unknown
+    let refused: SyncErrorInfo | undefined
     let done = 0
     flight = (async () => {
       try {
@@ -276,7 +276,10 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
           now: () => clock.now(),
           emit,
           onProgress: (progress) => status.set({ progress }),
-          onRefused: (refusal) => status.set({ lastError: errorInfo(refusal) }),
+          onRefused: (refusal) => {
+            refused = errorInfo(refusal)
+            status.set({ lastError: refused })
+          },
         })
       } catch (caught) {
         error = caught ?? new Error('unknown failure')
@@ -287,7 +290,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     controller = undefined
     state.inFlight = false
     // A stop or user switch aborted this attempt: it is neither a success nor a failure.
-    if (!abort.signal.aborted) onEnded(manual, error, done, startedAt)
+    if (!abort.signal.aborted) onEnded(manual, error, done, startedAt, refused)
     else status.set({ progress: null })
     refresh()
     await recount()
