@@ -1,0 +1,40 @@
+import { HttpError } from './http-error'
+
+const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype'])
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+
+// A reviver that drops keys able to reach Object.prototype when the parsed value is later merged or spread.
+function dropPrototypeKeys(key: string, value: unknown): unknown {
+  return forbiddenKeys.has(key) ? undefined : value
+}
+
+/** True when `key` is one of the names a JSON body may never use (`__proto__`, `constructor`, `prototype`). */
+export function isForbiddenKey(key: string): boolean {
+  return forbiddenKeys.has(key)
+}
+
+/** Decodes strict UTF-8 and parses JSON without prototype keys; 400 `malformed-json` otherwise. */
+export function parseJsonBody(body: Buffer): unknown {
+  let text: string
+  try {
+    text = utf8.decode(body)
+  } catch {
+    throw new HttpError(400, 'malformed-json', 'request body is not valid UTF-8')
+  }
+  try {
+    return JSON.parse(text, dropPrototypeKeys)
+  } catch (error) {
+    const detail = error instanceof SyntaxError ? error.message : 'nesting too deep'
+    throw new HttpError(400, 'malformed-json', `request body is not valid JSON: ${detail}`)
+  }
+}
+
+/** 415 unless the request declares a JSON body (`application/json`, optionally with a UTF-8 charset). */
+export function requireJsonContentType(contentType: string | undefined): void {
+  const [mediaType, ...parameters] = (contentType ?? '').split(';').map((part) => part.trim().toLowerCase())
+  const charset = parameters.find((parameter) => parameter.startsWith('charset='))
+  const charsetOk = charset === undefined || charset === 'charset=utf-8' || charset === 'charset="utf-8"'
+  if (mediaType !== 'application/json' || !charsetOk) {
+    throw new HttpError(415, 'unsupported-media-type', 'request body must be application/json (UTF-8)')
+  }
+}

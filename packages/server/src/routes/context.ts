@@ -1,0 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { SyncServerLimits } from '../limits'
+import type { SyncStore } from '../store/sync-store'
+
+/** What a route handler gets for one authenticated request. */
+export interface RouteContext {
+  request: IncomingMessage
+  response: ServerResponse
+  query: string
+  userId: string
+  store: SyncStore
+  limits: SyncServerLimits
+  backupId?: string
+}

@@ -1,0 +1,146 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { authenticate } from './auth/authenticate'
+import { resolveServerSecret } from './auth/server-secret'
+import { createTokenSigner, type TokenVerifier } from './auth/token-signer'
+import { answerPreflight, applyCors, type CorsOrigin } from './http/cors'
+import { HttpError } from './http/http-error'
+import { sendError, sendJson } from './http/respond'
+import { matchRoute, splitUrl } from './http/routes'
+import { isUnavailableError } from './http/unavailable'
+import { resolveLimits, type SyncServerLimits } from './limits'
+import { createJsonLogger, type ServerLogger } from './logger'
+import { handleBackup, handleRestore } from './routes/backup-route'
+import type { RouteContext } from './routes/context'
+import { handlePull } from './routes/pull-route'
+import { handlePush } from './routes/push-route'
+import type { SyncStore } from './store/sync-store'
+
+export interface SyncServerOptions {
+  /** Where records, batches and backups live: `createSqliteStore()` or `await createPostgresStore(...)`. */
+  store: SyncStore
+  /** Who a bearer token belongs to. Default: HMAC tokens signed with `AUTOSYNC_SERVER_SECRET`. */
+  verifier?: TokenVerifier
+  /** Default: 5 MiB bodies, 1000 changes per batch, 1 MiB records, 50 MiB backups. */
+  limits?: Partial<SyncServerLimits>
+  /** Default: one JSON line per entry on stdout. */
+  logger?: ServerLogger
+  /** Browser origins allowed to call the server (CORS). Default: none. */
+  corsOrigin?: CorsOrigin
+}
+
+export interface SyncServer {
+  /** The request listener, to mount in an existing `node:http` server. */
+  handler: (request: IncomingMessage, response: ServerResponse) => void
+  /** Starts listening; port 0 picks a free port. Defaults: port 8787, host 127.0.0.1. */
+  listen(port?: number, host?: string): Promise<{ port: number; host: string; url: string }>
+  /** Stops listening and closes open connections. The store stays open: its owner closes it. */
+  close(): Promise<void>
+}
+
+/**
+ * A Node HTTP server for the autosync batch protocol (`POST /push`, `GET /pull`, `POST /backup`,
+ * `GET /backup/latest`, `GET /backup/{id}`, `GET /health`). Stateless: every instance on one database
+ * gives the same answers.
+ *
+ * @example
+ * const server = createSyncServer({ store: createSqliteStore({ filename: './data.db' }) })
+ * await server.listen(8787, '127.0.0.1')
+ */
+export function createSyncServer(options: SyncServerOptions): SyncServer {
+  const { store } = options
+  const logger = options.logger ?? createJsonLogger()
+  const limits = resolveLimits(options.limits)
+  const verifier = options.verifier ?? createTokenSigner(resolveServerSecret({ logger })).verify
+
+  async function route(request: IncomingMessage, response: ServerResponse, state: { userId: string | null }) {
+    const { path, query } = splitUrl(request.url)
+    const matched = matchRoute(path)
+    if (!matched) throw new HttpError(404, 'not-found', 'no such endpoint')
+    if (request.method === 'OPTIONS') return answerPreflight(response, matched.methods)
+    if (!matched.methods.includes(request.method ?? '')) {
+      throw new HttpError(405, 'method-not-allowed', `${request.method} is not allowed here`, {
+        headers: { Allow: matched.methods.join(', ') },
+      })
+    }
+    if (matched.name === 'health') {
+      await store.ping()
+      return sendJson(response, 200, { ok: true, database: store.database })
+    }
+    const userId = await authenticate(request, verifier)
+    state.userId = userId
+    const context: RouteContext = { request, response, query, userId, store, limits }
+    if (matched.backupId !== undefined) context.backupId = matched.backupId
+    switch (matched.name) {
+      case 'push':
+        return handlePush(context)
+      case 'pull':
+        return handlePull(context)
+      case 'backup':
+        return handleBackup(context)
+      default:
+        return handleRestore(context)
+    }
+  }
+
+  function handler(request: IncomingMessage, response: ServerResponse): void {
+    const started = performance.now()
+    const state: { userId: string | null } = { userId: null }
+    response.once('finish', () => {
+      // The path only: query strings are never logged, and neither are headers or bodies.
+      logger.info({
+        event: 'request',
+        method: request.method,
+        path: splitUrl(request.url).path.slice(0, 200),
+        status: response.statusCode,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        userId: state.userId,
+      })
+      // A refused upload is still streaming in: stop reading it soon rather than draining it forever.
+      if (!request.complete) setTimeout(() => request.socket.destroy(), 1000).unref()
+    })
+    applyCors(request, response, options.corsOrigin)
+    route(request, response, state).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy()
+        return
+      }
+      if (error instanceof HttpError) return sendError(response, error)
+      if (isUnavailableError(error)) {
+        logger.warn({ event: 'database-unavailable', message: (error as Error).message })
+        return sendError(
+          response,
+          new HttpError(503, 'unavailable', 'the database is unavailable', { headers: { 'Retry-After': '1' } }),
+        )
+      }
+      logger.error({ event: 'internal-error', name: (error as Error)?.name, message: (error as Error)?.message })
+      sendError(response, new HttpError(500, 'internal', 'internal server error'))
+    })
+  }
+
+  let server: Server | null = null
+  return {
+    handler,
+    listen(port = 8787, host = '127.0.0.1') {
+      const listening = createServer(handler)
+      server = listening
+      return new Promise((resolve, reject) => {
+        listening.once('error', reject)
+        listening.listen(port, host, () => {
+          const address = listening.address() as AddressInfo
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+          resolve({ port: address.port, host: address.address, url: `http://${shownHost}:${address.port}` })
+        })
+      })
+    },
+    close() {
+      const listening = server
+      server = null
+      if (!listening) return Promise.resolve()
+      return new Promise((resolve, reject) => {
+        listening.close((error) => (error ? reject(error) : resolve()))
+        listening.closeAllConnections()
+      })
+    },
+  }
+}

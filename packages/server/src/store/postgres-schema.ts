@@ -1,0 +1,35 @@
+const schemaNamePattern = /^[a-z_][a-z0-9_]{0,62}$/
+
+/** A quoted, validated schema name: only `[a-z_][a-z0-9_]*` reaches SQL. */
+export function quoteSchema(schema: string): string {
+  if (!schemaNamePattern.test(schema)) {
+    throw new TypeError(
+      `[autosync] [server] postgres schema must match ${schemaNamePattern}, got ${JSON.stringify(schema)}`,
+    )
+  }
+  return `"${schema}"`
+}
+
+/** DDL run on start under an advisory lock, so several instances can start at once. Idempotent. */
+export function migrationSql(s: string): string {
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE SEQUENCE IF NOT EXISTS ${s}.revisions AS bigint;
+CREATE TABLE IF NOT EXISTS ${s}.users (
+  user_id text PRIMARY KEY, last_push_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS ${s}.records (
+  user_id text NOT NULL, table_name text NOT NULL, record_key text NOT NULL, value jsonb,
+  revision bigint NOT NULL, change_id text NOT NULL, client_id text NOT NULL, seq bigint NOT NULL,
+  PRIMARY KEY (user_id, table_name, record_key));
+CREATE INDEX IF NOT EXISTS records_by_revision ON ${s}.records (user_id, revision);
+CREATE TABLE IF NOT EXISTS ${s}.applied_changes (
+  user_id text NOT NULL, change_id text NOT NULL, PRIMARY KEY (user_id, change_id));
+CREATE TABLE IF NOT EXISTS ${s}.batches (
+  user_id text NOT NULL, batch_id text NOT NULL, request_hash text NOT NULL, response text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (user_id, batch_id));
+CREATE TABLE IF NOT EXISTS ${s}.backups (
+  sequence bigserial PRIMARY KEY, user_id text NOT NULL, backup_id text NOT NULL, request_hash text NOT NULL,
+  snapshot text NOT NULL, records integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (user_id, backup_id));
+`
+}

@@ -1,0 +1,203 @@
+import pg from 'pg'
+import { migrationSql, quoteSchema } from './postgres-schema'
+import type { PushTransaction, StoredBackup, StoredRecord, SyncStore } from './sync-store'
+import { recordAddress } from './sync-store'
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/database`. */
+  connectionString: string
+  /** Schema holding the tables, created on start. Default `autosync`. Tests use one schema per file. */
+  schema?: string
+  /** Pool size. Default 10. */
+  maxConnections?: number
+  /** Called with pool errors of idle connections. Default: ignored (the next query reports the failure). */
+  onPoolError?: (error: Error) => void
+}
+
+interface RecordRow {
+  table_name: string
+  record_key: string
+  value: Record<string, unknown> | null
+  revision: string
+  change_id: string
+  client_id: string
+  seq: string
+}
+
+function toRecord(row: RecordRow): StoredRecord {
+  return {
+    table: row.table_name,
+    key: row.record_key,
+    value: row.value,
+    revision: row.revision,
+    changeId: row.change_id,
+    clientId: row.client_id,
+    seq: Number(row.seq),
+  }
+}
+
+// A fixed advisory lock id so instances starting together run migrations one after another.
+const migrationLockId = 0x6175746f
+
+/**
+ * The production store on PostgreSQL. Pushes of one user take that user's row lock
+ * (`INSERT ... ON CONFLICT DO UPDATE`), so concurrent pushes and several server instances on one database
+ * apply batches one at a time per user and commit in revision order; revisions come from a sequence.
+ *
+ * @example const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL! })
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<SyncStore> {
+  const s = quoteSchema(options.schema ?? 'autosync')
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 })
+  pool.on('error', (error) => options.onPoolError?.(error))
+  const migrator = await pool.connect()
+  try {
+    await migrator.query('SELECT pg_advisory_lock($1)', [migrationLockId])
+    await migrator.query(migrationSql(s))
+  } finally {
+    await migrator.query('SELECT pg_advisory_unlock($1)', [migrationLockId]).catch(() => undefined)
+    migrator.release()
+  }
+
+  const recordColumns = 'table_name, record_key, value, revision::text AS revision, change_id, client_id, seq'
+
+  function transactionFor(client: pg.PoolClient, userId: string): PushTransaction {
+    return {
+      async findBatch(batchId) {
+        const result = await client.query<{ request_hash: string; response: string }>(
+          `SELECT request_hash, response FROM ${s}.batches WHERE user_id = $1 AND batch_id = $2`,
+          [userId, batchId],
+        )
+        const row = result.rows[0]
+        return row ? { batchId, requestHash: row.request_hash, response: row.response } : null
+      },
+      async findAppliedChangeIds(changeIds) {
+        if (changeIds.length === 0) return new Set()
+        const result = await client.query<{ change_id: string }>(
+          `SELECT change_id FROM ${s}.applied_changes WHERE user_id = $1 AND change_id = ANY($2::text[])`,
+          [userId, changeIds],
+        )
+        return new Set(result.rows.map((row) => row.change_id))
+      },
+      async readRecords(addresses) {
+        const found = new Map<string, StoredRecord>()
+        if (addresses.length === 0) return found
+        const result = await client.query<RecordRow>(
+          `SELECT ${recordColumns} FROM ${s}.records WHERE user_id = $1 AND (table_name, record_key) IN
+           (SELECT * FROM unnest($2::text[], $3::text[]))`,
+          [userId, addresses.map((address) => address.table), addresses.map((address) => address.key)],
+        )
+        for (const row of result.rows) found.set(recordAddress(row.table_name, row.record_key), toRecord(row))
+        return found
+      },
+      async allocateRevisions(count) {
+        const result = await client.query<{ revision: string }>(
+          `SELECT nextval('${s.slice(1, -1)}.revisions')::text AS revision FROM generate_series(1, $1)`,
+          [count],
+        )
+        return result.rows.map((row) => row.revision).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
+      },
+      async writeRecords(records) {
+        await client.query(
+          `INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_id, seq)
+           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[], $8::bigint[])
+           ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
+           revision = excluded.revision, change_id = excluded.change_id, client_id = excluded.client_id, seq = excluded.seq`,
+          [
+            userId,
+            records.map((record) => record.table),
+            records.map((record) => record.key),
+            records.map((record) => (record.value === null ? null : JSON.stringify(record.value))),
+            records.map((record) => record.revision),
+            records.map((record) => record.changeId),
+            records.map((record) => record.clientId),
+            records.map((record) => record.seq),
+          ],
+        )
+      },
+      async markChangesApplied(changeIds) {
+        await client.query(
+          `INSERT INTO ${s}.applied_changes (user_id, change_id) SELECT $1::text, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+          [userId, changeIds],
+        )
+      },
+      async saveBatch(batch) {
+        await client.query(
+          `INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response) VALUES ($1, $2, $3, $4)`,
+          [userId, batch.batchId, batch.requestHash, batch.response],
+        )
+      },
+    }
+  }
+
+  type BackupRow = { backup_id: string; request_hash: string; snapshot: string; records: number }
+  const toBackup = (row: BackupRow | undefined): StoredBackup | null =>
+    row
+      ? { backupId: row.backup_id, requestHash: row.request_hash, snapshot: row.snapshot, records: row.records }
+      : null
+  const backupColumns = 'backup_id, request_hash, snapshot, records'
+
+  return {
+    database: 'postgres',
+    async runPushTransaction(userId, work) {
+      const client = await pool.connect()
+      let broken = false
+      try {
+        await client.query('BEGIN')
+        // Takes the user's row lock until commit: one push per user at a time, on every instance.
+        await client.query(
+          `INSERT INTO ${s}.users (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET last_push_at = now()`,
+          [userId],
+        )
+        const result = await work(transactionFor(client, userId))
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true
+        })
+        throw error
+      } finally {
+        client.release(broken)
+      }
+    },
+    async readChangesAfter(userId, afterRevision, limit) {
+      const result = await pool.query<RecordRow>(
+        `SELECT ${recordColumns} FROM ${s}.records WHERE user_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`,
+        [userId, afterRevision ?? '-1', limit],
+      )
+      return result.rows.map(toRecord)
+    },
+    async saveBackup(userId, backup) {
+      await pool.query(
+        `INSERT INTO ${s}.backups (user_id, backup_id, request_hash, snapshot, records) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (user_id, backup_id) DO NOTHING`,
+        [userId, backup.backupId, backup.requestHash, backup.snapshot, backup.records],
+      )
+      const result = await pool.query<BackupRow>(
+        `SELECT ${backupColumns} FROM ${s}.backups WHERE user_id = $1 AND backup_id = $2`,
+        [userId, backup.backupId],
+      )
+      return toBackup(result.rows[0])!
+    },
+    async readBackup(userId, backupId) {
+      const result =
+        backupId === null
+          ? await pool.query<BackupRow>(
+              `SELECT ${backupColumns} FROM ${s}.backups WHERE user_id = $1 ORDER BY sequence DESC LIMIT 1`,
+              [userId],
+            )
+          : await pool.query<BackupRow>(
+              `SELECT ${backupColumns} FROM ${s}.backups WHERE user_id = $1 AND backup_id = $2`,
+              [userId, backupId],
+            )
+      return toBackup(result.rows[0])
+    },
+    async ping() {
+      await pool.query('SELECT 1')
+    },
+    async close() {
+      await pool.end()
+    },
+  }
+}

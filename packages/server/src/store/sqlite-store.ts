@@ -1,0 +1,190 @@
+import Database from 'better-sqlite3'
+import { createSerialQueue } from './serial-queue'
+import type { PushTransaction, StoredBackup, StoredRecord, SyncStore } from './sync-store'
+import { recordAddress } from './sync-store'
+
+export interface SqliteStoreOptions {
+  /** A file path or `:memory:`. Default `:memory:`. */
+  filename?: string
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS records (
+  user_id TEXT NOT NULL, table_name TEXT NOT NULL, record_key TEXT NOT NULL, value TEXT,
+  revision INTEGER NOT NULL, change_id TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (user_id, table_name, record_key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_by_revision ON records (user_id, revision);
+CREATE TABLE IF NOT EXISTS applied_changes (
+  user_id TEXT NOT NULL, change_id TEXT NOT NULL, PRIMARY KEY (user_id, change_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS batches (
+  user_id TEXT NOT NULL, batch_id TEXT NOT NULL, request_hash TEXT NOT NULL, response TEXT NOT NULL,
+  PRIMARY KEY (user_id, batch_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS backups (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, backup_id TEXT NOT NULL,
+  request_hash TEXT NOT NULL, snapshot TEXT NOT NULL, records INTEGER NOT NULL, UNIQUE (user_id, backup_id));
+CREATE TABLE IF NOT EXISTS revision_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
+INSERT OR IGNORE INTO revision_counter (id, last) VALUES (1, 0);
+`
+
+interface RecordRow {
+  table_name: string
+  record_key: string
+  value: string | null
+  revision: number | bigint
+  change_id: string
+  client_id: string
+  seq: number
+}
+
+function toRecord(row: RecordRow): StoredRecord {
+  return {
+    table: row.table_name,
+    key: row.record_key,
+    value: row.value === null ? null : (JSON.parse(row.value) as Record<string, unknown>),
+    revision: String(row.revision),
+    changeId: row.change_id,
+    clientId: row.client_id,
+    seq: row.seq,
+  }
+}
+
+/**
+ * The embedded default store: SQLite through better-sqlite3, in a file or in memory. Needs no install and
+ * opens in milliseconds. Transactions are serialized in-process and use `BEGIN IMMEDIATE` so several processes
+ * on one file stay correct.
+ *
+ * @example const store = createSqliteStore({ filename: './data.db' })
+ */
+export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
+  const filename = options.filename ?? ':memory:'
+  const database = new Database(filename)
+  if (filename !== ':memory:') database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  database.pragma('busy_timeout = 5000')
+  database.exec(schema)
+  const exclusive = createSerialQueue()
+  const statements = {
+    findBatch: database.prepare('SELECT request_hash, response FROM batches WHERE user_id = ? AND batch_id = ?'),
+    isApplied: database.prepare('SELECT 1 FROM applied_changes WHERE user_id = ? AND change_id = ?').pluck(),
+    readRecord: database.prepare(
+      'SELECT table_name, record_key, value, revision, change_id, client_id, seq FROM records WHERE user_id = ? AND table_name = ? AND record_key = ?',
+    ),
+    allocate: database.prepare('UPDATE revision_counter SET last = last + ? WHERE id = 1 RETURNING last').pluck(),
+    writeRecord: database.prepare(
+      `INSERT INTO records (user_id, table_name, record_key, value, revision, change_id, client_id, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
+       revision = excluded.revision, change_id = excluded.change_id, client_id = excluded.client_id, seq = excluded.seq`,
+    ),
+    markApplied: database.prepare('INSERT OR IGNORE INTO applied_changes (user_id, change_id) VALUES (?, ?)'),
+    saveBatch: database.prepare('INSERT INTO batches (user_id, batch_id, request_hash, response) VALUES (?, ?, ?, ?)'),
+    readAfter: database.prepare(
+      'SELECT table_name, record_key, value, revision, change_id, client_id, seq FROM records WHERE user_id = ? AND revision > ? ORDER BY revision LIMIT ?',
+    ),
+    insertBackup: database.prepare(
+      'INSERT OR IGNORE INTO backups (user_id, backup_id, request_hash, snapshot, records) VALUES (?, ?, ?, ?, ?)',
+    ),
+    readBackup: database.prepare(
+      'SELECT backup_id, request_hash, snapshot, records FROM backups WHERE user_id = ? AND backup_id = ?',
+    ),
+    readLatestBackup: database.prepare(
+      'SELECT backup_id, request_hash, snapshot, records FROM backups WHERE user_id = ? ORDER BY sequence DESC LIMIT 1',
+    ),
+    ping: database.prepare('SELECT 1').pluck(),
+  }
+
+  function transactionFor(userId: string): PushTransaction {
+    return {
+      async findBatch(batchId) {
+        const row = statements.findBatch.get(userId, batchId) as { request_hash: string; response: string } | undefined
+        return row ? { batchId, requestHash: row.request_hash, response: row.response } : null
+      },
+      async findAppliedChangeIds(changeIds) {
+        return new Set(changeIds.filter((changeId) => statements.isApplied.get(userId, changeId) !== undefined))
+      },
+      async readRecords(addresses) {
+        const found = new Map<string, StoredRecord>()
+        for (const { table, key } of addresses) {
+          const row = statements.readRecord.get(userId, table, key) as RecordRow | undefined
+          if (row) found.set(recordAddress(table, key), toRecord(row))
+        }
+        return found
+      },
+      async allocateRevisions(count) {
+        const last = Number(statements.allocate.get(count))
+        return Array.from({ length: count }, (_, index) => String(last - count + 1 + index))
+      },
+      async writeRecords(records) {
+        for (const record of records) {
+          const value = record.value === null ? null : JSON.stringify(record.value)
+          statements.writeRecord.run(
+            userId,
+            record.table,
+            record.key,
+            value,
+            Number(record.revision),
+            record.changeId,
+            record.clientId,
+            record.seq,
+          )
+        }
+      },
+      async markChangesApplied(changeIds) {
+        for (const changeId of changeIds) statements.markApplied.run(userId, changeId)
+      },
+      async saveBatch(batch) {
+        statements.saveBatch.run(userId, batch.batchId, batch.requestHash, batch.response)
+      },
+    }
+  }
+
+  function toBackup(row: { backup_id: string; request_hash: string; snapshot: string; records: number } | undefined) {
+    return row
+      ? { backupId: row.backup_id, requestHash: row.request_hash, snapshot: row.snapshot, records: row.records }
+      : null
+  }
+
+  return {
+    database: 'sqlite',
+    runPushTransaction(userId, work) {
+      return exclusive(async () => {
+        database.exec('BEGIN IMMEDIATE')
+        try {
+          const result = await work(transactionFor(userId))
+          database.exec('COMMIT')
+          return result
+        } catch (error) {
+          if (database.inTransaction) database.exec('ROLLBACK')
+          throw error
+        }
+      })
+    },
+    readChangesAfter(userId, afterRevision, limit) {
+      return exclusive(() => {
+        const rows = statements.readAfter.all(userId, afterRevision === null ? -1 : BigInt(afterRevision), limit)
+        return (rows as RecordRow[]).map(toRecord)
+      })
+    },
+    saveBackup(userId, backup: StoredBackup) {
+      return exclusive(() => {
+        statements.insertBackup.run(userId, backup.backupId, backup.requestHash, backup.snapshot, backup.records)
+        return toBackup(statements.readBackup.get(userId, backup.backupId) as never)!
+      })
+    },
+    readBackup(userId, backupId) {
+      return exclusive(() =>
+        toBackup(
+          (backupId === null
+            ? statements.readLatestBackup.get(userId)
+            : statements.readBackup.get(userId, backupId)) as never,
+        ),
+      )
+    },
+    async ping() {
+      await exclusive(() => statements.ping.get())
+    },
+    async close() {
+      await exclusive(() => database.close())
+    },
+  }
+}

@@ -1,0 +1,68 @@
+/** The latest state of one record of one user; `value: null` is a tombstone. */
+export interface StoredRecord {
+  table: string
+  /** The record key as JSON text (`"a"` or `42`), so string and number keys never collide. */
+  key: string
+  value: Record<string, unknown> | null
+  /** Decimal server revision of the change that produced this state. */
+  revision: string
+  changeId: string
+  clientId: string
+  seq: number
+}
+
+/** The first answer to a push batch, kept to answer replays verbatim. */
+export interface StoredBatch {
+  batchId: string
+  requestHash: string
+  /** The JSON text of the first answer. */
+  response: string
+}
+
+export interface StoredBackup {
+  backupId: string
+  requestHash: string
+  /** The JSON text of the snapshot as the client sent it (with `userId` set to its owner). */
+  snapshot: string
+  records: number
+}
+
+/** Operations available inside one push transaction, all scoped to its user. */
+export interface PushTransaction {
+  findBatch(batchId: string): Promise<StoredBatch | null>
+  findAppliedChangeIds(changeIds: readonly string[]): Promise<Set<string>>
+  /** The stored records among `addresses`, keyed by `recordAddress(table, key)`. */
+  readRecords(addresses: readonly { table: string; key: string }[]): Promise<Map<string, StoredRecord>>
+  /** `count` new server-wide revisions, increasing. */
+  allocateRevisions(count: number): Promise<string[]>
+  writeRecords(records: readonly StoredRecord[]): Promise<void>
+  markChangesApplied(changeIds: readonly string[]): Promise<void>
+  saveBatch(batch: StoredBatch): Promise<void>
+}
+
+/**
+ * Storage behind the sync server. Implementations: `createSqliteStore` (embedded default) and
+ * `createPostgresStore` (production). Every method is scoped to one user.
+ */
+export interface SyncStore {
+  readonly database: 'sqlite' | 'postgres'
+  /**
+   * Runs `work` in one database transaction holding the user's lock, so pushes of one user are serialized
+   * (across server instances too) and commit in revision order. Rolls back when `work` throws.
+   */
+  runPushTransaction<T>(userId: string, work: (transaction: PushTransaction) => Promise<T>): Promise<T>
+  /** Records whose revision is greater than `afterRevision` (all when null), in revision order. */
+  readChangesAfter(userId: string, afterRevision: string | null, limit: number): Promise<StoredRecord[]>
+  /** Stores a backup unless one with the same id exists; returns what is stored under that id. */
+  saveBackup(userId: string, backup: StoredBackup): Promise<StoredBackup>
+  /** One backup by id, or the most recently stored one when `backupId` is null. */
+  readBackup(userId: string, backupId: string | null): Promise<StoredBackup | null>
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+/** The identity of a record inside one user's data. */
+export function recordAddress(table: string, key: string): string {
+  return `${table}\u0000${key}`
+}

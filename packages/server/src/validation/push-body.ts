@@ -1,0 +1,65 @@
+import { invalidBody } from '../http/http-error'
+import { expectNonNegativeInteger, expectObject, expectOptionalUserId, expectString, isPlainObject } from './shape'
+
+export interface IncomingChange {
+  changeId: string
+  table: string
+  key: string | number
+  op: 'put' | 'delete'
+  value: unknown
+  changedFields: string[] | undefined
+  seq: number
+  timestamp: number
+}
+
+export interface IncomingBatch {
+  batchId: string
+  clientId: string
+  userId: string | null
+  changes: IncomingChange[]
+}
+
+const batchFields = ['batchId', 'clientId', 'userId', 'changes'] as const
+const changeFields = ['changeId', 'table', 'key', 'op', 'value', 'changedFields', 'seq', 'timestamp'] as const
+
+function parseChange(raw: unknown, field: string): IncomingChange {
+  const change = expectObject(raw, field, changeFields)
+  const table = change.table
+  if (typeof table !== 'string') throw invalidBody(`${field}.table`, 'must be a string')
+  const key = change.key
+  if (typeof key !== 'string' && typeof key !== 'number') {
+    throw invalidBody(`${field}.key`, 'must be a string or a number')
+  }
+  if (change.op !== 'put' && change.op !== 'delete') throw invalidBody(`${field}.op`, "must be 'put' or 'delete'")
+  let changedFields: string[] | undefined
+  if (change.changedFields !== undefined) {
+    const fields = change.changedFields
+    if (!Array.isArray(fields) || fields.some((name) => typeof name !== 'string')) {
+      throw invalidBody(`${field}.changedFields`, 'must be an array of strings')
+    }
+    changedFields = fields as string[]
+  }
+  return {
+    changeId: expectString(change.changeId, `${field}.changeId`),
+    table,
+    key,
+    op: change.op,
+    value: change.value,
+    changedFields,
+    seq: expectNonNegativeInteger(change.seq, `${field}.seq`),
+    timestamp: expectNonNegativeInteger(change.timestamp, `${field}.timestamp`),
+  }
+}
+
+/** Checks the shape of a `POST /push` body; 400 naming the first offending field. */
+export function parsePushBody(raw: unknown): IncomingBatch {
+  const body = expectObject(raw, '(body)', batchFields)
+  const batchId = expectString(body.batchId, 'batchId')
+  const clientId = expectString(body.clientId, 'clientId')
+  const userId = expectOptionalUserId(body.userId, 'userId')
+  if (!Array.isArray(body.changes)) throw invalidBody('changes', 'must be an array')
+  const changes = body.changes.map((change, index) => parseChange(change, `changes[${index}]`))
+  return { batchId, clientId, userId, changes }
+}
+
+export { isPlainObject }
