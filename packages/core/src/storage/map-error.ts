@@ -4,6 +4,30 @@ function errorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined
 }
 
+const indexedDbErrorNames = new Set([
+  'AbortError',
+  'ConstraintError',
+  'DataCloneError',
+  'DataError',
+  'InvalidAccessError',
+  'InvalidStateError',
+  'NotFoundError',
+  'QuotaExceededError',
+  'ReadOnlyError',
+  'TimeoutError',
+  'TransactionInactiveError',
+  'UnknownError',
+  'VersionError',
+])
+
+/** An app's own error thrown in a transaction callback is rethrown as it is; IndexedDB's are mapped. */
+export function mapTransactionError(error: unknown, action: string): unknown {
+  const name = errorName(error)
+  return AutoSyncError.isInstance(error) || (name && indexedDbErrorNames.has(name))
+    ? mapStorageError(error, action)
+    : error
+}
+
 /** Turns IndexedDB DOMExceptions into the AutoSyncError family. */
 export function mapStorageError(error: unknown, action: string): AutoSyncError {
   if (AutoSyncError.isInstance(error)) return error

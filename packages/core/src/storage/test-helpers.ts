@@ -12,7 +12,7 @@ export function recordingLogger(): Logger & { errors: unknown[][] } {
 }
 
 /** A clock whose timers run only when the test advances it. */
-export function manualClock(start = 1_000): Clock & { advance(ms: number): void } {
+export function manualClock(start = 1_000): Clock & { advance(ms: number): void; pendingTimers(): number } {
   let now = start
   const timers = new Map<number, { at: number; callback: () => void }>()
   let nextHandle = 1
@@ -24,6 +24,7 @@ export function manualClock(start = 1_000): Clock & { advance(ms: number): void 
       return handle
     },
     clearTimeout: (handle) => void timers.delete(handle as number),
+    pendingTimers: () => timers.size,
     advance(ms) {
       now += ms
       for (const [handle, timer] of [...timers]) {

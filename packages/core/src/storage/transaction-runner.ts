@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb'
 import { outboxStore } from './constants'
-import { mapStorageError } from './map-error'
+import { mapStorageError, mapTransactionError } from './map-error'
 import { tableConfig, type WriteContext } from './prepare'
 import { createWriter, type TransactionWriter, type WriteTransaction } from './writer'
 
@@ -70,7 +70,7 @@ export function createTransactionRunner(options: RunnerOptions): RunTransaction 
         () => false,
       )
       if (!aborted && committed) await recoverEarlyCommit(writer, database)
-      throw mapStorageError(error, action)
+      throw mapTransactionError(error, action)
     }
     try {
       await done

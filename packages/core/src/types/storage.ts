@@ -139,8 +139,13 @@ export interface Outbox {
   /** Number of coalesced pending changes, for one user or all. */
   count(options?: { userId?: string | null }): Promise<number>
   summary(options?: { userId?: string | null }): Promise<OutboxSummary>
-  /** Removes every version of each (table, key) up to and including the given `seq`. */
-  acknowledge(versions: ReadonlyArray<Pick<PendingChange, 'table' | 'key' | 'seq'>>): Promise<void>
+  /**
+   * Removes every version of each (table, key) up to and including the given `seq`. When a version
+   * carries `userId` (a PendingChange does), only that user's versions are removed.
+   */
+  acknowledge(
+    versions: ReadonlyArray<Pick<PendingChange, 'table' | 'key' | 'seq'> & { userId?: string | null }>,
+  ): Promise<void>
   /** Removes one user's pending changes; returns how many coalesced changes were removed. */
   purgeUser(userId: string | null): Promise<number>
 }
