@@ -156,8 +156,10 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
 
   function onStorage(event: StorageLifecycleEvent): void {
     if (event.type === 'reopened') void recount()
-    if (event.type !== 'captured' || !event.userIds.includes(userId)) return
+    if (event.type !== 'captured') return
+    // Versions are global across users: a sync pushes what was captured before it started.
     latestSeq = Math.max(latestSeq, event.seq)
+    if (!event.userIds.includes(userId)) return
     bufferedEvents++
     openBurst()
     refresh()
