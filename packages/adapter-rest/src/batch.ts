@@ -1,0 +1,114 @@
+import type { AdapterContext, BackupResult, Change, PullResponse, PushResult, SyncAdapter } from '@autosync/core'
+import { AdapterError } from '@autosync/core'
+import type { Send } from './client'
+import { describe, statusError } from './errors'
+import { arrayOf, isKey, isRecord, isString, optional, orNull, parseJson, shape } from './json'
+import type { ResolvedOptions } from './options'
+import { buildUrl } from './url'
+
+type BatchMethods = Required<Pick<SyncAdapter, 'push' | 'pull' | 'backup' | 'restore'>>
+
+const isPushResult = shape({
+  accepted: arrayOf(isString),
+  rejected: optional(arrayOf(shape({ changeId: isString, reason: isString }))),
+})
+const isPullResponse = shape({
+  changes: arrayOf(
+    shape({
+      table: isString,
+      key: isKey,
+      op: (op) => op === 'put' || op === 'delete',
+      value: optional(isRecord),
+      revision: optional(isString),
+      changeId: optional(isString),
+    }),
+  ),
+  cursor: orNull(isString),
+  hasMore: (value) => typeof value === 'boolean',
+})
+const isBackupResult = shape({ backupId: isString, records: Number.isInteger, location: optional(isString) })
+const isRestoreResponse = shape({
+  snapshot: orNull(
+    shape({
+      backupId: isString,
+      clientId: isString,
+      createdAt: Number.isFinite,
+      userId: optional(orNull(isString)),
+      tables: (tables) => isRecord(tables) && Object.values(tables).every(arrayOf(isRecord)),
+    }),
+  ),
+})
+
+/** A put with `changedFields` sends only those fields, unless one was removed (a shallow merge cannot remove). */
+function toWire({ value, changedFields, ...change }: Change) {
+  const put = change.op === 'put'
+  const partial = put && value && changedFields?.every((field) => Object.hasOwn(value, field))
+  return {
+    ...change,
+    value: partial ? Object.fromEntries(changedFields!.map((field) => [field, value[field]])) : put ? value : undefined,
+    changedFields: partial ? changedFields : undefined,
+  }
+}
+
+/** The autosync sync protocol (openapi.yaml): `POST /push`, `GET /pull`, `POST /backup`, `GET /backup/…`. */
+export function batchMethods({ baseUrl }: ResolvedOptions, send: Send): BatchMethods {
+  /** Sends JSON and returns the 2xx body when it passes `check`; `null` for a 404 when `missing` allows it. */
+  const call = async <T>(
+    method: string,
+    segments: string[],
+    context: AdapterContext,
+    check: (value: unknown) => boolean,
+    {
+      payload,
+      headers,
+      query,
+      missing,
+    }: { payload?: object; headers?: object; query?: string; missing?: boolean } = {},
+  ): Promise<T> => {
+    const url = buildUrl(baseUrl, segments)
+    if (!url) throw new AdapterError('[autosync] [rest] refused an unsafe path', { kind: 'rejected', retryable: false })
+    url.search = query ?? ''
+    const [response, text] = await send(
+      method,
+      url,
+      context,
+      payload && [JSON.stringify(payload), { ...headers, 'content-type': 'application/json' }],
+    )
+    const body = parseJson(text)
+    if (missing && response.status === 404) return null as T
+    if (!response.ok) throw statusError(method, url, response, body)
+    // A 2xx that is not the promised JSON is never an ack; retryable because nothing was acked.
+    if (!check(body))
+      throw new AdapterError(describe(method, url, 'answered an unexpected body'), {
+        kind: 'protocol',
+        retryable: true,
+      })
+    return body as T
+  }
+
+  return {
+    async push({ batchId, clientId, userId, changes }, context) {
+      const body = await call<Required<PushResult>>('POST', ['push'], context, isPushResult, {
+        payload: { batchId, clientId, userId, changes: changes.map(toWire) },
+        headers: { 'idempotency-key': batchId },
+      })
+      // Only ids of this batch count: an unknown id is ignored, an omitted one stays pending.
+      const sent = new Set(changes.map((change) => change.changeId))
+      const accepted = body.accepted.filter((id) => sent.delete(id))
+      return { accepted, rejected: (body.rejected ?? []).filter(({ changeId }) => sent.delete(changeId)) }
+    },
+
+    pull: ({ cursor, limit }, context) =>
+      call<PullResponse>('GET', ['pull'], context, isPullResponse, {
+        query: `${new URLSearchParams({ cursor: cursor ?? '', limit: String(limit) })}`,
+      }),
+
+    backup: (snapshot, context) =>
+      call<BackupResult>('POST', ['backup'], context, isBackupResult, { payload: snapshot }),
+
+    restore: async ({ backupId }, context) =>
+      (await call('GET', ['backup', backupId ?? 'latest'], context, isRestoreResponse, { missing: true })) ?? {
+        snapshot: null,
+      },
+  }
+}

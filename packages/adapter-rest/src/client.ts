@@ -1,0 +1,67 @@
+import { type AdapterContext, AdapterError } from '@autosync/core'
+import ky from 'ky'
+import { describe } from './errors'
+import type { ResolvedOptions } from './options'
+
+/** The answer and its whole body, read under the same timeout as the request. */
+export type Answer = [response: Response, text: string]
+
+/** A body and the headers that go with it (at least its content type). */
+export type RequestBody = [body: string, headers: Record<string, string>]
+
+type Token = string | null | undefined
+
+export type Send = (method: string, url: URL, context: AdapterContext, body?: RequestBody) => Promise<Answer>
+
+/**
+ * One HTTP exchange with auth: a token before every request; on 401 one refresh shared by every request that
+ * sent the same token, then one retry. Network failures and timeouts become retryable AdapterErrors; an abort
+ * of `context.signal` rethrows its reason. Statuses are the caller's to classify.
+ */
+export function createSend({ fetch, getToken, clock, timeoutMs, headers }: ResolvedOptions): Send {
+  const http = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, fetch })
+  let refresh: [from: Token, token: Promise<Token>] | undefined
+
+  const exchange = async (method: string, url: URL, context: AdapterContext, token: Token, body?: RequestBody) => {
+    const timeout = new AbortController()
+    const handle = clock.setTimeout(() => timeout.abort(), timeoutMs)
+    try {
+      const response = await http(url, {
+        method,
+        headers: { ...headers, ...body?.[1], ...(token && { authorization: `Bearer ${token}` }) },
+        body: body?.[0],
+        signal: AbortSignal.any([context.signal, timeout.signal]),
+      })
+      return [response, await response.text()] as Answer
+    } catch (error) {
+      if (context.signal.aborted) throw context.signal.reason
+      const timedOut = timeout.signal.aborted
+      // fetch's own error never carries request headers, so it is a safe cause.
+      throw new AdapterError(describe(method, url, timedOut ? `timed out after ${timeoutMs} ms` : 'failed (network)'), {
+        kind: timedOut ? 'timeout' : 'network',
+        retryable: true,
+        cause: error,
+      })
+    } finally {
+      clock.clearTimeout(handle)
+    }
+  }
+
+  return async (method, url, context, body) => {
+    let token = await getToken?.({ forceRefresh: false })
+    let answer = await exchange(method, url, context, token, body)
+    if (answer[0].status === 401 && getToken) {
+      if (refresh?.[0] !== token) {
+        const next = Promise.resolve(getToken({ forceRefresh: true }))
+        // A failed refresh is not reused by the next 401.
+        next.catch(() => {
+          if (refresh?.[1] === next) refresh = undefined
+        })
+        refresh = [token, next]
+      }
+      token = await refresh![1]
+      answer = await exchange(method, url, context, token, body)
+    }
+    return answer
+  }
+}

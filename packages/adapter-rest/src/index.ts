@@ -1,0 +1,2 @@
+export type { RestAdapterOptions, TokenRequest } from './options'
+export { restAdapter } from './rest-adapter'
