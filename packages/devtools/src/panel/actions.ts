@@ -33,8 +33,14 @@ export function createToolbar(autoSync: AutoSync, onFilter: (table: string | nul
 
   const syncNow = button('Sync now', 'primary', () =>
     run(syncNow, async () => {
+      const before = autoSync.getStatus().lastError
       await autoSync.syncNow()
-      return 'Sync finished.'
+      // syncNow resolves after a failed attempt too; the status tells how it went.
+      const after = autoSync.getStatus()
+      if (after.lastError && after.lastError !== before && after.consecutiveFailures > 0) {
+        throw new Error(`${after.lastError.kind}: ${after.lastError.message}`)
+      }
+      return after.pendingChanges > 0 ? `Sync finished; ${after.pendingChanges} still pending.` : 'Sync finished.'
     }),
   )
   syncNow.setAttribute('data-action', 'sync-now')

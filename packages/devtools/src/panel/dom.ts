@@ -28,7 +28,10 @@ export function button(label: string, className: string, onClick: () => void): H
 export function table(headers: string[], rows: Child[][]): HTMLTableElement {
   const head = element('tr', undefined, ...headers.map((header) => element('th', undefined, header)))
   const body = element('tbody')
-  for (const row of rows) body.append(element('tr', undefined, ...row.map((cell) => element('td', undefined, cell))))
+  // Short values never break mid-word; long ones (keys, messages) wrap anywhere instead of widening the panel.
+  const cell = (content: Child) =>
+    element('td', typeof content === 'string' && content.length <= 24 ? 'short' : undefined, content)
+  for (const row of rows) body.append(element('tr', undefined, ...row.map(cell)))
   return element('table', undefined, element('thead', undefined, head), body)
 }
 

@@ -39,7 +39,8 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatAge(timestamp: number | null | undefined, now: number): string {
-  return timestamp == null ? '—' : `${formatDuration(now - timestamp)} ago`
+  if (timestamp == null) return '—'
+  return now - timestamp < 1_000 ? 'just now' : `${formatDuration(now - timestamp)} ago`
 }
 
 export function formatCountdown(timestamp: number | null | undefined, now: number): string {

@@ -25,13 +25,15 @@ select.filter{margin-left:auto}
 section{margin-top:12px}
 h3{display:flex;align-items:center;gap:6px;margin:0 0 4px;font-size:12px}
 .count{color:var(--as-muted);font-weight:400;background:var(--as-soft);border:1px solid var(--as-line);border-radius:999px;padding:0 6px;font-size:10.5px}
-table{width:100%;border-collapse:collapse;table-layout:fixed}
-th{text-align:left;font-weight:500;color:var(--as-muted);font-size:10.5px;text-transform:uppercase;letter-spacing:.04em;border-bottom:1px solid var(--as-line);padding:2px 6px 2px 0}
-td{border-bottom:1px solid var(--as-line);padding:3px 6px 3px 0;vertical-align:top;overflow-wrap:anywhere;max-width:0}
+table{width:100%;border-collapse:collapse}
+th{text-align:left;font-weight:500;color:var(--as-muted);font-size:10.5px;text-transform:uppercase;letter-spacing:.04em;border-bottom:1px solid var(--as-line);padding:2px 10px 2px 0;white-space:nowrap}
+td{border-bottom:1px solid var(--as-line);padding:3px 10px 3px 0;vertical-align:top;overflow-wrap:anywhere}
+td:last-child,th:last-child{padding-right:0}
+td.short{white-space:nowrap;overflow-wrap:normal}
 tr:last-child td{border-bottom:0}
 .empty,.more{margin:0;color:var(--as-muted)}
 .more{padding-top:4px;font-style:italic}
-.row-actions{display:inline-flex;flex-wrap:wrap;gap:4px}
+.row-actions{display:inline-flex;gap:4px;white-space:nowrap}
 .row-actions button{padding:0 6px}
 .confirm{color:var(--as-bad)}
 .outcome.succeeded{color:var(--as-ok)}.outcome.failed{color:var(--as-bad)}.outcome.running{color:var(--as-accent)}`
