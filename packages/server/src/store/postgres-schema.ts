@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS ${s}.users (
   user_id text PRIMARY KEY, last_push_at timestamptz NOT NULL DEFAULT now());
 CREATE TABLE IF NOT EXISTS ${s}.records (
   user_id text NOT NULL, table_name text NOT NULL, record_key text NOT NULL, value jsonb,
-  revision bigint NOT NULL, change_id text NOT NULL, client_id text NOT NULL, seq bigint NOT NULL,
+  revision bigint NOT NULL, change_id text NOT NULL, client_seqs text NOT NULL,
   PRIMARY KEY (user_id, table_name, record_key));
 CREATE INDEX IF NOT EXISTS records_by_revision ON ${s}.records (user_id, revision);
 CREATE TABLE IF NOT EXISTS ${s}.applied_changes (

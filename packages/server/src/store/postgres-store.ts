@@ -20,8 +20,7 @@ interface RecordRow {
   value: Record<string, unknown> | null
   revision: string
   change_id: string
-  client_id: string
-  seq: string
+  client_seqs: string
 }
 
 function toRecord(row: RecordRow): StoredRecord {
@@ -31,8 +30,7 @@ function toRecord(row: RecordRow): StoredRecord {
     value: row.value,
     revision: row.revision,
     changeId: row.change_id,
-    clientId: row.client_id,
-    seq: Number(row.seq),
+    clientSeqs: JSON.parse(row.client_seqs) as Record<string, number>,
   }
 }
 
@@ -59,7 +57,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     migrator.release()
   }
 
-  const recordColumns = 'table_name, record_key, value, revision::text AS revision, change_id, client_id, seq'
+  const recordColumns = 'table_name, record_key, value, revision::text AS revision, change_id, client_seqs'
 
   function transactionFor(client: pg.PoolClient, userId: string): PushTransaction {
     return {
@@ -99,10 +97,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       },
       async writeRecords(records) {
         await client.query(
-          `INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_id, seq)
-           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[], $8::bigint[])
+          `INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
+           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[])
            ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
-           revision = excluded.revision, change_id = excluded.change_id, client_id = excluded.client_id, seq = excluded.seq`,
+           revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs`,
           [
             userId,
             records.map((record) => record.table),
@@ -110,8 +108,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             records.map((record) => (record.value === null ? null : JSON.stringify(record.value))),
             records.map((record) => record.revision),
             records.map((record) => record.changeId),
-            records.map((record) => record.clientId),
-            records.map((record) => record.seq),
+            records.map((record) => JSON.stringify(record.clientSeqs)),
           ],
         )
       },

@@ -11,7 +11,7 @@ export interface SqliteStoreOptions {
 const schema = `
 CREATE TABLE IF NOT EXISTS records (
   user_id TEXT NOT NULL, table_name TEXT NOT NULL, record_key TEXT NOT NULL, value TEXT,
-  revision INTEGER NOT NULL, change_id TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  revision INTEGER NOT NULL, change_id TEXT NOT NULL, client_seqs TEXT NOT NULL,
   PRIMARY KEY (user_id, table_name, record_key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_revision ON records (user_id, revision);
 CREATE TABLE IF NOT EXISTS applied_changes (
@@ -32,8 +32,7 @@ interface RecordRow {
   value: string | null
   revision: number | bigint
   change_id: string
-  client_id: string
-  seq: number
+  client_seqs: string
 }
 
 function toRecord(row: RecordRow): StoredRecord {
@@ -43,8 +42,7 @@ function toRecord(row: RecordRow): StoredRecord {
     value: row.value === null ? null : (JSON.parse(row.value) as Record<string, unknown>),
     revision: String(row.revision),
     changeId: row.change_id,
-    clientId: row.client_id,
-    seq: row.seq,
+    clientSeqs: JSON.parse(row.client_seqs) as Record<string, number>,
   }
 }
 
@@ -67,19 +65,19 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
     findBatch: database.prepare('SELECT request_hash, response FROM batches WHERE user_id = ? AND batch_id = ?'),
     isApplied: database.prepare('SELECT 1 FROM applied_changes WHERE user_id = ? AND change_id = ?').pluck(),
     readRecord: database.prepare(
-      'SELECT table_name, record_key, value, revision, change_id, client_id, seq FROM records WHERE user_id = ? AND table_name = ? AND record_key = ?',
+      'SELECT table_name, record_key, value, revision, change_id, client_seqs FROM records WHERE user_id = ? AND table_name = ? AND record_key = ?',
     ),
     allocate: database.prepare('UPDATE revision_counter SET last = last + ? WHERE id = 1 RETURNING last').pluck(),
     writeRecord: database.prepare(
-      `INSERT INTO records (user_id, table_name, record_key, value, revision, change_id, client_id, seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
-       revision = excluded.revision, change_id = excluded.change_id, client_id = excluded.client_id, seq = excluded.seq`,
+       revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs`,
     ),
     markApplied: database.prepare('INSERT OR IGNORE INTO applied_changes (user_id, change_id) VALUES (?, ?)'),
     saveBatch: database.prepare('INSERT INTO batches (user_id, batch_id, request_hash, response) VALUES (?, ?, ?, ?)'),
     readAfter: database.prepare(
-      'SELECT table_name, record_key, value, revision, change_id, client_id, seq FROM records WHERE user_id = ? AND revision > ? ORDER BY revision LIMIT ?',
+      'SELECT table_name, record_key, value, revision, change_id, client_seqs FROM records WHERE user_id = ? AND revision > ? ORDER BY revision LIMIT ?',
     ),
     insertBackup: database.prepare(
       'INSERT OR IGNORE INTO backups (user_id, backup_id, request_hash, snapshot, records) VALUES (?, ?, ?, ?, ?)',
@@ -124,8 +122,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
             value,
             Number(record.revision),
             record.changeId,
-            record.clientId,
-            record.seq,
+            JSON.stringify(record.clientSeqs),
           )
         }
       },

@@ -7,8 +7,8 @@ export interface StoredRecord {
   /** Decimal server revision of the change that produced this state. */
   revision: string
   changeId: string
-  clientId: string
-  seq: number
+  /** Per client, the `seq` of its last change applied to this record: the stale-change rule. */
+  clientSeqs: Record<string, number>
 }
 
 /** The first answer to a push batch, kept to answer replays verbatim. */

@@ -57,7 +57,9 @@ export async function applyPush(
       }
       const address = recordAddress(change.table, change.key)
       const current = records.get(address)
-      const stale = current !== undefined && current.clientId === batch.clientId && change.seq < current.seq
+      const lastSeq =
+        current && Object.hasOwn(current.clientSeqs, batch.clientId) ? current.clientSeqs[batch.clientId] : undefined
+      const stale = lastSeq !== undefined && change.seq < lastSeq
       if (!stale) {
         const value = nextValue(change, current)
         if (value !== null && change.changedFields !== undefined && recordBytes(value) > limits.maxRecordBytes) {
@@ -74,8 +76,7 @@ export async function applyPush(
           value,
           revision: '',
           changeId: change.changeId,
-          clientId: batch.clientId,
-          seq: change.seq,
+          clientSeqs: { ...current?.clientSeqs, [batch.clientId]: change.seq },
         })
         lastWrite.set(address, writes++)
       }

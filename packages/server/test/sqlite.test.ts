@@ -1,0 +1,4 @@
+import { sqliteLane } from './support/backends'
+import { describeSyncServerBehaviour } from './support/behaviour-suite'
+
+describeSyncServerBehaviour(sqliteLane())
