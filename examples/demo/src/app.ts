@@ -1,0 +1,120 @@
+import { restAdapter } from '@autosync/adapter-rest'
+import { createAutoSync, exponentialBackoff, openStorage, type SyncStatus } from '@autosync/core'
+import { mountDevtools } from '@autosync/devtools/production'
+import { type Note, type NotesSchema, renderNotes } from './notes'
+import { fetchServerNotes } from './server-view'
+
+const params = new URLSearchParams(location.search)
+const userId = /^[A-Za-z0-9_-]{1,64}$/.test(params.get('user') ?? '') ? (params.get('user') as string) : 'alice'
+// `?fast` shortens every timer so the backoff, breaker and drain can be watched in seconds (and tested).
+const fast = params.has('fast')
+const batchSize = Number(params.get('batchSize')) || undefined
+
+let token: string | null = null
+async function getToken({ forceRefresh }: { forceRefresh: boolean }): Promise<string> {
+  if (token && !forceRefresh) return token
+  const response = await fetch(`/demo/token?user=${encodeURIComponent(userId)}`)
+  token = ((await response.json()) as { token: string }).token
+  return token
+}
+
+const storage = await openStorage<NotesSchema>({
+  name: 'autosync-demo',
+  version: 1,
+  tables: { notes: { keyPath: 'id', indexes: { byUser: 'userId' } } },
+  userIdField: 'userId',
+})
+const autoSync = createAutoSync({
+  storage,
+  adapter: restAdapter({ baseUrl: new URL('/api/', location.href), getToken }),
+  userId,
+  ...(batchSize ? { batchSize } : {}),
+  ...(fast
+    ? {
+        bufferMs: 200,
+        maxBufferMs: 1_000,
+        minIntervalMs: 250,
+        periodicSyncMs: 2_000,
+        backoff: exponentialBackoff({ initialMs: 500, factor: 2, maxMs: 4_000, jitter: 0.2 }),
+        recoveryMs: 8_000,
+      }
+    : {}),
+})
+await autoSync.start()
+mountDevtools(autoSync, { initialOpen: params.has('devtools') })
+
+const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+element('user').textContent = userId
+element<HTMLAnchorElement>('other-user').href = `?user=${userId === 'alice' ? 'bob' : 'alice'}${fast ? '&fast' : ''}`
+
+async function addNotes(texts: string[]) {
+  const now = Date.now()
+  const notes: Note[] = texts.map((text, index) => ({ id: crypto.randomUUID(), userId, text, createdAt: now + index }))
+  if (notes.length === 1) await storage.put('notes', notes[0] as Note)
+  else await storage.bulkPut('notes', notes)
+}
+
+async function refreshLocal() {
+  const notes = (await storage.getAll('notes')).filter((note) => note.userId === userId)
+  renderNotes(element('local-notes'), notes, (id) => void storage.delete('notes', id))
+}
+
+let serverRefresh: Promise<void> | null = null
+function refreshServer() {
+  serverRefresh ??= getToken({ forceRefresh: false })
+    .then(fetchServerNotes)
+    .then((notes) => {
+      element('server-summary').textContent = `${notes.length} notes on the server`
+      renderNotes(element('server-notes'), notes)
+    })
+    .catch((error: unknown) => {
+      element('server-summary').textContent = `server unreachable (${(error as Error).message})`
+    })
+    .finally(() => {
+      serverRefresh = null
+    })
+  return serverRefresh
+}
+
+function describe(status: SyncStatus): string {
+  const parts = [`phase: ${status.phase}`, `pending: ${status.pendingChanges}`]
+  if (status.consecutiveFailures) parts.push(`failures: ${status.consecutiveFailures}`)
+  if (status.nextSyncAt) parts.push(`next try in ${Math.max(0, Math.round((status.nextSyncAt - Date.now()) / 1000))} s`)
+  parts.push(status.lastSyncTime ? `last sync ${new Date(status.lastSyncTime).toLocaleTimeString()}` : 'never synced')
+  parts.push(status.isLeader ? 'this tab uploads' : 'another tab uploads')
+  return parts.join(' · ')
+}
+const showStatus = () => {
+  element('status').textContent = describe(autoSync.getStatus())
+}
+autoSync.subscribe(showStatus)
+setInterval(showStatus, 1_000)
+autoSync.on('sync-succeeded', () => void refreshServer())
+storage.events.on('notes', () => void refreshLocal())
+
+element<HTMLFormElement>('note-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const input = element<HTMLInputElement>('note-text')
+  const text = input.value.trim()
+  if (!text) return
+  input.value = ''
+  void addNotes([text])
+})
+element('add-many').addEventListener('click', () => {
+  void addNotes(Array.from({ length: 1_000 }, (_, index) => `Note ${index + 1} of a batch`))
+})
+element('sync-now').addEventListener('click', () => void autoSync.syncNow().catch(() => {}))
+const outageButton = element('outage')
+outageButton.addEventListener('click', async () => {
+  const on = !outageButton.classList.contains('outage-on')
+  await fetch(`/demo/outage?on=${on ? 1 : 0}`, { method: 'POST' })
+  outageButton.classList.toggle('outage-on', on)
+  outageButton.textContent = on ? 'End server outage' : 'Simulate server outage'
+})
+
+showStatus()
+await refreshLocal()
+await refreshServer()
+
+/** Handles for the end-to-end test and the curious console user. */
+Object.assign(window, { demo: { storage, autoSync, addNotes, refreshServer, userId } })

@@ -1,0 +1,156 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type ChromiumSession, launchChromium } from '@autosync/test-browser'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { buildDemoFromSource } from './build-for-test'
+import { type DemoProcess, startDemoProcess } from './demo-process'
+
+interface NoteRecord {
+  id: string
+  text: string
+}
+
+let workDir: string
+let built: { serverFile: string; publicDir: string }
+let browser: ChromiumSession
+let server: DemoProcess | undefined
+
+beforeAll(async () => {
+  // Inside the package, so the bundled server resolves better-sqlite3 from the workspace's node_modules.
+  const scratch = join(dirname(fileURLToPath(import.meta.url)), '..', '.tmp')
+  await mkdir(scratch, { recursive: true })
+  workDir = await mkdtemp(join(scratch, 'e2e-'))
+  built = await buildDemoFromSource(workDir)
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await server?.kill()
+  await browser?.close()
+  await rm(workDir, { recursive: true, force: true })
+})
+
+/** Polls until `check` holds; the deadline only bounds a broken run, it measures nothing. */
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+async function serverNotes(origin: string, user: string): Promise<Map<string, string>> {
+  const { token } = (await (await fetch(`${origin}/demo/token?user=${user}`)).json()) as { token: string }
+  const notes = new Map<string, string>()
+  let cursor = ''
+  for (;;) {
+    const response = await fetch(`${origin}/api/pull?limit=1000&cursor=${encodeURIComponent(cursor)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    const page = (await response.json()) as {
+      changes: { key: string; op: string; value?: NoteRecord }[]
+      cursor: string | null
+      hasMore: boolean
+    }
+    for (const change of page.changes) {
+      if (change.op === 'delete') notes.delete(change.key)
+      else notes.set(change.key, (change.value as NoteRecord).text)
+    }
+    if (!page.hasMore || !page.cursor) return notes
+    cursor = page.cursor
+  }
+}
+
+async function serverCount(user: string): Promise<number> {
+  if (!server) return -1
+  return serverNotes(server.origin, user).then(
+    (notes) => notes.size,
+    () => -1,
+  )
+}
+
+async function localNotes(page: Page): Promise<Map<string, string>> {
+  const notes = await page.evaluate(async () => {
+    const { storage } = (window as unknown as { demo: { storage: { getAll(table: string): Promise<NoteRecord[]> } } })
+      .demo
+    return (await storage.getAll('notes')).map((note) => [note.id, note.text] as [string, string])
+  })
+  return new Map(notes)
+}
+
+async function openDemo(page: Page, url: string) {
+  await page.goto(url)
+  await page.waitForFunction(() => 'demo' in window, null, { polling: 20, timeout: 30_000 })
+}
+
+it('delivers exactly the final state through a server crash and a page reload mid-sync', async () => {
+  const database = `sqlite:${join(workDir, 'demo.db')}`
+  server = await startDemoProcess({ ...built, database, port: 0, cwd: workDir })
+  const port = server.port
+  const user = 'e2e'
+  const page = await browser.context.newPage()
+  const url = `${server.origin}/?user=${user}&fast&batchSize=50`
+  await openDemo(page, url)
+
+  await page.evaluate(() =>
+    (window as unknown as { demo: { addNotes(texts: string[]): Promise<void> } }).demo.addNotes(
+      Array.from({ length: 1_000 }, (_, index) => `note ${index}`),
+    ),
+  )
+
+  // Kill the server (SIGKILL, like a crash) once part of the backlog has arrived.
+  await waitUntil(async () => (await serverCount(user)) > 0, 'the first batch on the server')
+  await server.kill('SIGKILL')
+  const countAtCrash = (await localNotes(page)).size
+  expect(countAtCrash).toBe(1_000)
+
+  // Writes keep landing locally while the server is down: edit some notes, delete others.
+  await page.evaluate(async () => {
+    const { storage } = (
+      window as unknown as {
+        demo: {
+          storage: {
+            getAll(table: string): Promise<{ id: string }[]>
+            update(table: string, key: string, changes: object): Promise<unknown>
+            delete(table: string, key: string): Promise<void>
+          }
+        }
+      }
+    ).demo
+    const notes = (await storage.getAll('notes')).sort((a, b) => a.id.localeCompare(b.id))
+    for (const note of notes.slice(0, 20)) await storage.update('notes', note.id, { text: `edited ${note.id}` })
+    for (const note of notes.slice(20, 30)) await storage.delete('notes', note.id)
+  })
+
+  server = await startDemoProcess({ ...built, database, port, cwd: workDir })
+
+  // Reload the page while the backlog drains.
+  await waitUntil(async () => {
+    const count = await serverCount(user)
+    return count > 0 && count < 990
+  }, 'the drain to start after the restart').catch(() => {
+    // The drain may outrun the poll on a fast machine; the reload below still interrupts the engine.
+  })
+  await page.reload()
+  await page.waitForFunction(() => 'demo' in window, null, { polling: 20, timeout: 30_000 })
+
+  const expected = await localNotes(page)
+  expect(expected.size).toBe(990)
+  await waitUntil(async () => {
+    const remote = await serverNotes(server!.origin, user).catch(() => new Map())
+    return remote.size === expected.size && [...expected].every(([id, text]) => remote.get(id) === text)
+  }, 'the server to hold exactly the final local state')
+
+  const remote = await serverNotes(server.origin, user)
+  expect([...remote.keys()].sort()).toEqual([...expected.keys()].sort())
+  for (const [id, text] of expected) expect(remote.get(id)).toBe(text)
+  const status = await page.evaluate(
+    () =>
+      (
+        window as unknown as { demo: { autoSync: { getStatus(): { pendingChanges: number } } } }
+      ).demo.autoSync.getStatus().pendingChanges,
+  )
+  expect(status).toBe(0)
+})

@@ -1,0 +1,4 @@
+import { defineConfig } from 'vitest/config'
+import { sharedTestConfig } from '../../vitest.shared'
+
+export default defineConfig(sharedTestConfig({ testTimeout: 120_000 }))
