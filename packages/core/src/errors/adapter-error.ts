@@ -25,7 +25,7 @@ export interface AdapterErrorOptions {
 
 /** A failure an adapter classified; anything else thrown by an adapter is a retryable failure. */
 export class AdapterError extends AutoSyncError {
-  private readonly [marker] = true
+  readonly [marker] = true
   override name = 'AdapterError'
   readonly kind: AdapterErrorKind
   readonly retryable: boolean

@@ -2,7 +2,7 @@ const marker = Symbol.for('autosync.error')
 
 /** Base class of every error autosync throws; `isInstance` works across duplicated installs. */
 export class AutoSyncError extends Error {
-  private readonly [marker] = true
+  readonly [marker] = true
   override name = 'AutoSyncError'
 
   constructor(message: string, options?: { cause?: unknown }) {

@@ -5,7 +5,7 @@ const marker = Symbol.for('autosync.error.quota-exceeded')
 
 /** The browser refused the write for lack of space; nothing of the transaction was stored. */
 export class QuotaExceededError extends StorageError {
-  private readonly [marker] = true
+  readonly [marker] = true
   override name = 'QuotaExceededError'
 
   static override isInstance(error: unknown): error is QuotaExceededError {

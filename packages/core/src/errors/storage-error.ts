@@ -4,7 +4,7 @@ const marker = Symbol.for('autosync.error.storage')
 
 /** IndexedDB failed: blocked upgrade, closed connection, aborted transaction. */
 export class StorageError extends AutoSyncError {
-  private readonly [marker] = true
+  readonly [marker] = true
   override name = 'StorageError'
 
   constructor(message: string, options?: { cause?: unknown }) {

@@ -11,7 +11,7 @@ export interface ValidationErrorDetails {
 
 /** Invalid input, refused before anything was written. */
 export class ValidationError extends AutoSyncError {
-  private readonly [marker] = true
+  readonly [marker] = true
   override name = 'ValidationError'
   readonly table: string | undefined
   readonly key: unknown
