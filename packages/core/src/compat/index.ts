@@ -1,1 +1,9 @@
-export {}
+export {
+  type AutoSyncServiceOptions,
+  configureAutoSync,
+  getAutoSync,
+  getAutoSyncStatus,
+  initAutoSync,
+  setAutoSyncEnabled,
+  storageEventManager,
+} from './auto-sync-service'
