@@ -32,7 +32,12 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
         body: body?.[0],
         signal: AbortSignal.any([context.signal, timeout.signal]),
       })
-      return [response, await response.text()] as Answer
+      const text = await response.text()
+      // A server may echo the request in an error or a reason: the token never travels further than here.
+      return [
+        response,
+        token && (method !== 'GET' || !response.ok) ? text.replaceAll(token, '[redacted]') : text,
+      ] as Answer
     } catch (error) {
       if (context.signal.aborted) throw context.signal.reason
       const timedOut = timeout.signal.aborted
