@@ -12,3 +12,10 @@ export {
   type MemoryAdapter,
   type MemoryAdapterOptions,
 } from './memory-adapter'
+export {
+  type AdapterFault,
+  type AdapterFaultName,
+  conformanceKeys,
+  type TestAdapterOptions,
+  testAdapter,
+} from './test-adapter'

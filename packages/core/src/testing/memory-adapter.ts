@@ -1,5 +1,6 @@
 import { AdapterError } from '../errors'
 import type { BackupSnapshot, Change, PushBatch, RecordKey, RemoteChange, SyncAdapter } from '../types'
+import type { AdapterFault } from './test-adapter'
 
 export interface MemoryAdapterOptions {
   /** Default 100. */
@@ -10,6 +11,32 @@ export interface MemoryAdapterOptions {
   name?: string
   /** Called for each push before it is applied; throw an AdapterError to simulate a backend failure. */
   onPush?(batch: PushBatch): void | Promise<void>
+  /** Answer every push with this failure, classified as an HTTP adapter would (for the conformance suite). */
+  fault?: AdapterFault
+}
+
+const retryableStatus = new Set([429, 500, 503])
+const kindOfStatus: Record<number, AdapterError['kind']> = {
+  401: 'auth',
+  403: 'auth',
+  404: 'protocol',
+  409: 'conflict',
+  413: 'protocol',
+  429: 'rate-limited',
+}
+
+function faultError(fault: AdapterFault): AdapterError {
+  if (fault.type === 'timeout')
+    return new AdapterError('[autosync] [memory] Timed out', { kind: 'timeout', retryable: true })
+  if (fault.type === 'malformed-body') {
+    return new AdapterError('[autosync] [memory] Malformed response body', { kind: 'protocol', retryable: true })
+  }
+  return new AdapterError(`[autosync] [memory] HTTP ${fault.status}`, {
+    kind: kindOfStatus[fault.status] ?? 'server',
+    retryable: retryableStatus.has(fault.status),
+    status: fault.status,
+    ...(fault.retryAfterSeconds === undefined ? {} : { retryAfterMs: fault.retryAfterSeconds * 1_000 }),
+  })
 }
 
 export interface AppliedChange {
@@ -99,6 +126,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
       requests.push(batch)
       if (context.signal.aborted)
         throw new AdapterError('[autosync] [memory] Push aborted', { kind: 'network', retryable: true })
+      if (options.fault) throw faultError(options.fault)
       await options.onPush?.(batch)
       const replay = batches.get(`${batch.userId}\u0000${batch.batchId}`)
       if (replay) return { accepted: replay }

@@ -1,0 +1,13 @@
+import { createMemoryAdapter, type MemoryAdapter } from './memory-adapter'
+import { testAdapter } from './test-adapter'
+
+testAdapter<MemoryAdapter>({
+  name: 'memory',
+  createAdapter: ({ fault }) => createMemoryAdapter(fault ? { fault } : {}),
+  read: async (adapter, userId, table, key) => adapter.records(userId).get(table)?.get(key),
+})
+
+testAdapter<MemoryAdapter>({
+  name: 'memory through pull',
+  createAdapter: ({ fault }) => createMemoryAdapter({ partialUpdates: false, ...(fault ? { fault } : {}) }),
+})
