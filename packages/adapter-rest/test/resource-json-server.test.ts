@@ -64,6 +64,6 @@ describe('resource mode against json-server 0.17', () => {
     const result = await adapter.push(batchOf([missing, existing]), adapterContext())
     expect(result.accepted).toEqual([existing.changeId])
     expect(result.rejected).toEqual([{ changeId: missing.changeId, reason: expect.stringContaining('PUT') }])
-    expect(result.rejected[0]!.reason).toMatch(/\/notes\/not-there answered 404$/)
+    expect(result.rejected![0]!.reason).toMatch(/\/notes\/not-there answered 404$/)
   })
 })

@@ -53,7 +53,7 @@ describe('resource mode', () => {
       adapterContext(),
     )
     expect(result.accepted.sort()).toEqual([alreadyGone.changeId, fine.changeId].sort())
-    expect(Object.fromEntries(result.rejected.map((item) => [item.changeId, item.reason]))).toEqual({
+    expect(Object.fromEntries(result.rejected!.map((item) => [item.changeId, item.reason]))).toEqual({
       [notFound.changeId]: expect.stringMatching(/PUT .*\/notes\/status-404 answered 404 code-404$/),
       [conflict.changeId]: expect.stringMatching(/answered 409 code-409$/),
       [invalid.changeId]: expect.stringMatching(/answered 422 code-422$/),
@@ -102,16 +102,16 @@ describe('resource mode', () => {
       adapterContext(),
     )
     expect(result.accepted).toEqual([])
-    expect(result.rejected.map((item) => item.reason)).toEqual(tricks.map(() => expect.stringMatching(/^unsafe-path/)))
+    expect(result.rejected!.map((item) => item.reason)).toEqual(tricks.map(() => expect.stringMatching(/^unsafe-path/)))
     const builder = restAdapter({
       baseUrl: `${url}api/`,
       mode: 'resource',
       path: (table, key) => (table === 'up' ? ['..', '..', 'admin'] : ['v1', table, 'items', String(key)]),
     })
-    const escape = put('up', 'x')
+    const climbing = put('up', 'x')
     const allowed = put('notes', '%2e%2e')
-    const built = await builder.push(batchOf([escape, allowed]), adapterContext())
-    expect(built.rejected).toEqual([{ changeId: escape.changeId, reason: expect.stringMatching(/^unsafe-path/) }])
+    const built = await builder.push(batchOf([climbing, allowed]), adapterContext())
+    expect(built.rejected).toEqual([{ changeId: climbing.changeId, reason: expect.stringMatching(/^unsafe-path/) }])
     expect(built.accepted).toEqual([allowed.changeId])
     expect(requests.map((request) => request.url)).toEqual(['/api/v1/notes/items/%252e%252e'])
   })
