@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SyncStore } from '../../src/store/sync-store'
+import type { BackendLane } from './backends'
+import { batch, change, pullAll, push, startTestServer, type TestServer, uniqueUser } from './harness'
+import { rawRequest } from './raw-request'
+
+const good = () => change({ seq: 1 })
+
+/** Whole-request problems: [label, body, extra headers, status, code, field]. */
+const requestRows: [string, () => Record<string, unknown> | string, Record<string, string>, number, string, string?][] =
+  [
+    ['malformed JSON', () => '{"batchId": "b", "changes": [', {}, 400, 'malformed-json'],
+    ['a JSON array body', () => '[]', {}, 400, 'invalid-body', '(body)'],
+    [
+      'batchId of the wrong type',
+      () => ({ ...batch([good()]), batchId: 5 }),
+      { 'idempotency-key': '5' },
+      400,
+      'invalid-body',
+      'batchId',
+    ],
+    ['changes not an array', () => ({ ...batch([]), changes: {} }), {}, 400, 'invalid-body', 'changes'],
+    ['seq as a string', () => batch([{ ...good(), seq: '1' }]), {}, 400, 'invalid-body', 'changes[0].seq'],
+    ['negative seq', () => batch([{ ...good(), seq: -1 }]), {}, 400, 'invalid-body', 'changes[0].seq'],
+    [
+      'fractional timestamp',
+      () => batch([{ ...good(), timestamp: 1.5 }]),
+      {},
+      400,
+      'invalid-body',
+      'changes[0].timestamp',
+    ],
+    ['key of the wrong type', () => batch([{ ...good(), key: true }]), {}, 400, 'invalid-body', 'changes[0].key'],
+    [
+      'table of the wrong type',
+      () => batch([{ ...good(), table: ['notes'] }]),
+      {},
+      400,
+      'invalid-body',
+      'changes[0].table',
+    ],
+    ['unknown op', () => batch([{ ...good(), op: 'upsert' }]), {}, 400, 'invalid-body', 'changes[0].op'],
+    [
+      'changedFields not strings',
+      () => batch([{ ...good(), changedFields: [1] }]),
+      {},
+      400,
+      'invalid-body',
+      'changes[0].changedFields',
+    ],
+    ['an unknown top-level field', () => ({ ...batch([good()]), extra: 1 }), {}, 400, 'unknown-field', 'extra'],
+    ['an unknown change field', () => batch([{ ...good(), extra: 1 }]), {}, 400, 'unknown-field', 'changes[0].extra'],
+    [
+      'too many changes',
+      () => batch(Array.from({ length: 51 }, (_, index) => change({ seq: index + 1, key: `k${index}` }))),
+      {},
+      413,
+      'too-many-changes',
+    ],
+    ['text/plain content type', () => batch([good()]), { 'content-type': 'text/plain' }, 415, 'unsupported-media-type'],
+    [
+      'a non-UTF-8 charset',
+      () => batch([good()]),
+      { 'content-type': 'application/json; charset=latin1' },
+      415,
+      'unsupported-media-type',
+    ],
+    ['a missing Idempotency-Key', () => JSON.stringify(batch([good()])), {}, 400, 'invalid-idempotency-key'],
+    [
+      'an Idempotency-Key other than batchId',
+      () => batch([good()]),
+      { 'idempotency-key': 'other' },
+      400,
+      'invalid-idempotency-key',
+    ],
+  ]
+
+const longKey = 'é'.repeat(257)
+/** Per-change problems: [label, change, code]. */
+const changeRows: [string, Record<string, unknown>, string][] = [
+  ['table ..', change({ seq: 1, table: '..' }), 'invalid-table'],
+  ['table .', change({ seq: 1, table: '.' }), 'invalid-table'],
+  ['table with /', change({ seq: 1, table: 'notes/../users' }), 'invalid-table'],
+  ['table with a control character', change({ seq: 1, table: 'no\u0000tes' }), 'invalid-table'],
+  ['empty table', change({ seq: 1, table: '' }), 'invalid-table'],
+  ['table of 65 characters', change({ seq: 1, table: 'n'.repeat(65) }), 'invalid-table'],
+  ['key ..', change({ seq: 1, key: '..' }), 'invalid-key'],
+  ['key .', change({ seq: 1, key: '.' }), 'invalid-key'],
+  ['key with /', change({ seq: 1, key: '../etc/passwd' }), 'invalid-key'],
+  ['key with \\', change({ seq: 1, key: 'a\\b' }), 'invalid-key'],
+  ['key with NUL', change({ seq: 1, key: 'a\u0000b' }), 'invalid-key'],
+  ['key with a C1 control', change({ seq: 1, key: 'a\u0085b' }), 'invalid-key'],
+  ['key with a lone surrogate', change({ seq: 1, key: 'a\ud800b' }), 'invalid-key'],
+  ['empty key', change({ seq: 1, key: '' }), 'invalid-key'],
+  ['key over 512 bytes', change({ seq: 1, key: longKey }), 'invalid-key'],
+  ['put without value', { ...change({ seq: 1 }), value: undefined }, 'invalid-value'],
+  ['array value', change({ seq: 1, value: [1] }), 'invalid-value'],
+  ['null value', change({ seq: 1, value: null }), 'invalid-value'],
+  ['oversized record', change({ seq: 1, value: { text: 'x'.repeat(64 * 1024) } }), 'record-too-large'],
+]
+
+/** Every bad input answers 4xx (or rejects the change) and stores nothing. */
+export function describeBadInput(lane: BackendLane): void {
+  describe(`bad input on ${lane.name}`, () => {
+    let store: SyncStore
+    let server: TestServer
+    beforeAll(async () => {
+      store = await lane.openStore()
+      server = await startTestServer(store, { limits: { maxRecordBytes: 64 * 1024, maxChangesPerBatch: 50 } })
+    })
+    afterAll(async () => {
+      await server?.close()
+      await lane.dispose()
+    })
+
+    it.each(requestRows)('refuses %s', async (_label, body, headers, status, code, field) => {
+      const token = server.signer.sign(uniqueUser('bad'))
+      const answer = await push(server.url, token, body(), headers)
+      expect(answer.status).toBe(status)
+      expect(answer.json.error.code).toBe(code)
+      if (field) expect(answer.json.error.details.field).toBe(field)
+      expect(await pullAll(server.url, token)).toEqual([])
+    })
+
+    it('refuses a body that is not UTF-8', async () => {
+      const token = server.signer.sign(uniqueUser('utf8'))
+      const response = await fetch(`${server.url}/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'b' },
+        body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      })
+      expect(response.status).toBe(400)
+      expect((await response.json()).error.code).toBe('malformed-json')
+    })
+
+    it.each(changeRows)('rejects a change with %s and stores nothing for it', async (_label, bad, code) => {
+      const token = server.signer.sign(uniqueUser('change'))
+      const answer = await push(server.url, token, batch([bad]))
+      expect(answer.status).toBe(200)
+      expect(answer.json.accepted).toEqual([])
+      expect(answer.json.rejected).toEqual([expect.objectContaining({ changeId: bad.changeId, code })])
+      expect(await pullAll(server.url, token)).toEqual([])
+    })
+
+    it('rejects a partial update whose merged record is too large, keeping the stored one', async () => {
+      const token = server.signer.sign(uniqueUser('merge'))
+      await push(server.url, token, batch([change({ seq: 1, value: { a: 'x'.repeat(40_000) } })]))
+      const grow = change({ seq: 2, value: { b: 'y'.repeat(40_000) }, changedFields: ['b'] })
+      const answer = await push(server.url, token, batch([grow]))
+      expect(answer.json.rejected).toEqual([expect.objectContaining({ code: 'record-too-large' })])
+      expect(Object.keys((await pullAll(server.url, token))[0].value)).toEqual(['a'])
+    })
+
+    it('drops __proto__, constructor and prototype keys without polluting Object.prototype', async () => {
+      const token = server.signer.sign(uniqueUser('proto'))
+      const text =
+        '{"batchId":"p1","clientId":"c","__proto__":{"polluted":1},"changes":[{"changeId":"c:1","table":"notes",' +
+        '"key":"p","op":"put","seq":1,"timestamp":1,"changedFields":["ok","__proto__"],' +
+        '"value":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"ok":1}}]}'
+      const answer = await push(server.url, token, text, { 'idempotency-key': 'p1' })
+      expect(answer.status).toBe(200)
+      const [stored] = await pullAll(server.url, token)
+      expect(stored.value).toEqual({ ok: 1 })
+      expect(Object.hasOwn(stored.value, '__proto__')).toBe(false)
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+      expect(Object.prototype).not.toHaveProperty('polluted')
+    })
+
+    it.each([
+      ['/push/../pull', 'GET', 404, 'not-found'],
+      ['//push', 'POST', 404, 'not-found'],
+      ['/push/', 'POST', 404, 'not-found'],
+      ['/push%2F', 'POST', 404, 'not-found'],
+      ['/PUSH', 'POST', 404, 'not-found'],
+      ['/backup/..', 'GET', 400, 'invalid-path'],
+      ['/backup/%2e%2e', 'GET', 400, 'invalid-path'],
+      ['/backup/a%2Fb', 'GET', 400, 'invalid-path'],
+      ['/backup/a%5Cb', 'GET', 400, 'invalid-path'],
+      ['/backup/%00', 'GET', 400, 'invalid-path'],
+      ['/backup/%E0%A4%A', 'GET', 400, 'invalid-path'],
+      ['/backup/latest/../x', 'GET', 404, 'not-found'],
+      ['/pull', 'DELETE', 405, 'method-not-allowed'],
+    ])('answers %s (%s) with %i', async (path, method, status, code) => {
+      const token = server.signer.sign(uniqueUser('path'))
+      const answer = await rawRequest(server.url, { method, path, headers: { authorization: `Bearer ${token}` } })
+      expect(answer.status).toBe(status)
+      expect(answer.json.error.code).toBe(code)
+    })
+  })
+}
