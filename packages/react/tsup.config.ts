@@ -1,10 +1,11 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', production: 'src/production.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   target: 'es2022',
   sourcemap: true,
+  external: ['react', /^@autosync\//],
 })
