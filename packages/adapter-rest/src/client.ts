@@ -53,11 +53,12 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
   }
 
   return async (method, url, context, body) => {
-    let token = await getToken?.({ forceRefresh: false })
+    const { userId } = context
+    let token = await getToken?.({ forceRefresh: false, userId })
     let answer = await exchange(method, url, context, token, body)
     if (answer[0].status === 401 && getToken) {
       if (refresh?.[0] !== token) {
-        const next = Promise.resolve(getToken({ forceRefresh: true }))
+        const next = Promise.resolve(getToken({ forceRefresh: true, userId }))
         // A failed refresh is not reused by the next 401.
         next.catch(() => {
           if (refresh?.[1] === next) refresh = undefined

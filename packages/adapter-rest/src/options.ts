@@ -3,6 +3,8 @@ import type { Clock, RecordKey } from '@autosync/core'
 /** What `getToken` is asked for; `forceRefresh` is true once after the server answered 401. */
 export interface TokenRequest {
   forceRefresh: boolean
+  /** The user whose changes are being sent (`AdapterContext.userId`): a token of that user, never another's. */
+  userId: string | null
 }
 
 export interface RestAdapterOptions {

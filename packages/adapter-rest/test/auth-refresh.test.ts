@@ -38,7 +38,7 @@ describe('auth refresh', () => {
     const change = put('notes', 'n1')
     const result = await adapter.push(batchOf([change]), adapterContext())
     expect(result.accepted).toEqual([change.changeId])
-    expect(refreshes).toEqual([{ forceRefresh: true }])
+    expect(refreshes).toEqual([{ forceRefresh: true, userId: 'u1' }])
     expect(server.requests.map((request) => request.headers.authorization)).toEqual(['Bearer stale', 'Bearer fresh'])
   })
 

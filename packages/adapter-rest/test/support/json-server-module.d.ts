@@ -3,7 +3,8 @@ declare module 'json-server' {
   import type { IncomingMessage, ServerResponse } from 'node:http'
 
   type Handler = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void
-  interface App extends Handler {
+  interface App {
+    (request: IncomingMessage, response: ServerResponse): void
     use(handler: Handler | Handler[]): void
   }
   const jsonServer: {
