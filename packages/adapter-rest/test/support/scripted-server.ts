@@ -9,7 +9,7 @@ export interface ReceivedRequest {
   body: string
 }
 
-export type ScriptedHandler = (request: ReceivedRequest, response: ServerResponse) => void | Promise<void>
+export type ScriptedHandler = (request: ReceivedRequest, response: ServerResponse) => unknown
 
 export interface ScriptedServer {
   /** `http://127.0.0.1:<port>/` */
