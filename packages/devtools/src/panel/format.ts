@@ -1,6 +1,6 @@
 const secretPatterns: [RegExp, string][] = [
   [/\bBearer\s+[^\s"',;]+/gi, 'Bearer [redacted]'],
-  [/\b(Authorization|Cookie|Set-Cookie|X-Api-Key)(\s*[:=]\s*)[^\n"',;]+/gi, '$1$2[redacted]'],
+  [/\b(Authorization|Proxy-Authorization|Cookie|Set-Cookie|X-Api-Key)("?\s*[:=]\s*"?)[^\n"',;]+/gi, '$1$2[redacted]'],
   [
     /\b(X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|token|access_token|id_token|refresh_token|api_key|apikey)=[^&\s"'#]+/gi,
     '$1=[redacted]',

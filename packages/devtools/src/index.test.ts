@@ -1,0 +1,66 @@
+// @vitest-environment happy-dom
+import type { AutoSync, SyncStatus } from '@autosync/core'
+import { afterEach, expect, it } from 'vitest'
+import { mountDevtools } from './index'
+import { mountDevtools as mountAlways } from './production'
+
+/** Just enough of the AutoSync surface for mounting the toggle button (the panel is tested on the real engine in Chromium). */
+function statusOnlyEngine(status: Partial<SyncStatus>) {
+  const listeners = new Set<(status: SyncStatus) => void>()
+  let current = { phase: 'idle', pendingChanges: 0, ...status } as SyncStatus
+  const autoSync = {
+    getStatus: () => current,
+    subscribe(listener: (status: SyncStatus) => void) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  } as unknown as AutoSync
+  const publish = (next: Partial<SyncStatus>) => {
+    current = { ...current, ...next }
+    for (const listener of listeners) listener(current)
+  }
+  return { autoSync, publish, listeners }
+}
+
+const initialEnvironment = process.env.NODE_ENV
+afterEach(() => {
+  process.env.NODE_ENV = initialEnvironment
+  document.body.replaceChildren()
+})
+const host = () => document.querySelector('[data-autosync-devtools]')
+
+it('the default entry mounts nothing outside development', () => {
+  process.env.NODE_ENV = 'production'
+  const { autoSync, listeners } = statusOnlyEngine({})
+  mountDevtools(autoSync).unmount()
+  expect(host()).toBeNull()
+  expect(listeners.size).toBe(0)
+})
+
+it('the default entry mounts in development', () => {
+  process.env.NODE_ENV = 'development'
+  const { autoSync } = statusOnlyEngine({})
+  const { unmount } = mountDevtools(autoSync)
+  expect(host()).not.toBeNull()
+  unmount()
+  expect(host()).toBeNull()
+})
+
+it('the toggle shows phase and pending count live, inside a target when given', () => {
+  const target = document.createElement('aside')
+  document.body.append(target)
+  const { autoSync, publish, listeners } = statusOnlyEngine({ phase: 'buffering', pendingChanges: 2 })
+  const { unmount } = mountAlways(autoSync, { target, theme: 'dark' })
+  const mounted = target.querySelector('[data-autosync-devtools]')!
+  expect(mounted.className).toBe('inline dark')
+  const toggle = mounted.shadowRoot!.querySelector('button.toggle')!
+  expect(toggle.getAttribute('data-phase')).toBe('buffering')
+  expect(toggle.textContent).toBe('autosync · 2')
+  publish({ phase: 'backoff', pendingChanges: 3 })
+  expect(toggle.getAttribute('data-phase')).toBe('backoff')
+  expect(toggle.textContent).toBe('autosync · 3')
+  expect(mounted.shadowRoot!.querySelector('[style]')).toBeNull()
+  unmount()
+  expect(target.children).toHaveLength(0)
+  expect(listeners.size).toBe(0)
+})
