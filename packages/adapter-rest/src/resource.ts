@@ -24,7 +24,7 @@ function mergePatch({ value, changedFields }: Change) {
 
 /**
  * Resource mode: one request per change (`PUT`/`PATCH`/`DELETE` on `path(table, key)`), `concurrency` at a
- * time, the changes of one record in order. A permanent 4xx rejects that change only. The first retryable
+ * time (core's outbox coalesces writes, so a batch holds at most one change per record). A permanent 4xx rejects that change only. The first retryable
  * failure stops new requests: when some changes already succeeded they are acked and the rest stay pending
  * (PUT and DELETE make a resend harmless); when none did, the failure is thrown so core backs off and honours
  * Retry-After. Auth failures and aborts are always thrown.
@@ -62,23 +62,15 @@ export function resourcePush(options: ResolvedOptions, send: Send): SyncAdapter[
   return async ({ changes }, context) => {
     const result: Required<PushResult> = { accepted: [], rejected: [] }
     let failure: unknown
-    const records = new Map<string, Change[]>()
-    for (const change of changes) {
-      const record = JSON.stringify([change.table, change.key])
-      records.set(record, [...(records.get(record) ?? []), change])
-    }
-    const queue = [...records.values()]
+    const queue = [...changes]
     const worker = async () => {
-      for (let next = queue.shift(); next && !failure; next = queue.shift()) {
-        for (const change of next) {
-          try {
-            const reason = await apply(change, context)
-            if (reason) result.rejected.push({ changeId: change.changeId, reason })
-            else result.accepted.push(change.changeId)
-          } catch (error) {
-            failure ??= error
-          }
-          if (failure) return
+      for (let change = queue.shift(); change && !failure; change = queue.shift()) {
+        try {
+          const reason = await apply(change, context)
+          if (reason) result.rejected.push({ changeId: change.changeId, reason })
+          else result.accepted.push(change.changeId)
+        } catch (error) {
+          failure ??= error
         }
       }
     }
