@@ -24,10 +24,10 @@ function mergePatch({ value, changedFields }: Change) {
 
 /**
  * Resource mode: one request per change (`PUT`/`PATCH`/`DELETE` on `path(table, key)`), `concurrency` at a
- * time (core's outbox coalesces writes, so a batch holds at most one change per record). A permanent 4xx rejects that change only. The first retryable
- * failure stops new requests: when some changes already succeeded they are acked and the rest stay pending
- * (PUT and DELETE make a resend harmless); when none did, the failure is thrown so core backs off and honours
- * Retry-After. Auth failures and aborts are always thrown.
+ * time; core's outbox coalesces writes, so a batch holds at most one change per record. A permanent 4xx
+ * rejects that change only. The first retryable failure stops new requests: when some changes already
+ * succeeded they are acked and the rest stay pending (PUT and DELETE make a resend harmless); when none did,
+ * the failure is thrown so core backs off and honours Retry-After. Auth failures and aborts always throw.
  */
 export function resourcePush(options: ResolvedOptions, send: Send): SyncAdapter['push'] {
   const { baseUrl, path, partialUpdates, createWithPost, patchContentType } = options
