@@ -163,6 +163,16 @@ export function createModel(autoSync: AutoSync, options: DevtoolsOptions, onChan
         })
         finishRun(event.at, 'failed', null, event.error.kind, null)
         break
+      case 'auth-required':
+        // Auth failures pause sync until sign-in instead of counting towards the breaker.
+        model.failures.add({
+          at: event.at,
+          error: event.error,
+          attempt: model.status.consecutiveFailures + 1,
+          nextSyncAt: null,
+        })
+        finishRun(event.at, 'failed', null, event.error.kind, null)
+        break
       case 'sync-disabled':
         model.disabledReason = event.reason
         break
@@ -211,6 +221,7 @@ export function createModel(autoSync: AutoSync, options: DevtoolsOptions, onChan
     'backup-succeeded',
     'user-switched',
     'leader-changed',
+    'auth-required',
   ] as const
   const teardowns = [
     autoSync.subscribe(onStatus),

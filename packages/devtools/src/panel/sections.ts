@@ -52,6 +52,10 @@ export function renderOutbox(model: PanelModel, filter: string | null, now: numb
   )
 }
 
+// Only the latest failure's schedule is still current, and only until an attempt succeeds.
+const nextRetry = (model: PanelModel, at: number | null, now: number) =>
+  model.status.consecutiveFailures > 0 ? formatCountdown(at, now) : '—'
+
 export function renderFailures(model: PanelModel, now: number) {
   const shown = model.failures.items.slice(0, visibleRows)
   return section(
@@ -68,8 +72,7 @@ export function renderFailures(model: PanelModel, now: number) {
           row.error.status === undefined ? '—' : String(row.error.status),
           row.error.message,
           `#${row.attempt}`,
-          // Only the latest failure's schedule is still current.
-          index === 0 && model.status.consecutiveFailures > 0 ? formatCountdown(row.nextSyncAt, now) : '—',
+          index !== 0 ? '—' : row.error.kind === 'auth' ? 'after sign-in' : nextRetry(model, row.nextSyncAt, now),
         ]),
       ),
     'No failed attempts.',

@@ -69,6 +69,21 @@ describe('devtools panel on a real engine in Chromium', () => {
     await page.close()
   })
 
+  it('shows an auth failure as waiting for sign-in', async () => {
+    const page = await openHarness(fixture)
+    await openPanel(page)
+    await inPage(page, async (harness) => {
+      harness.setFailure('auth')
+      await harness.write('notes', 'n1')
+      await harness.clock.advance(60_000)
+    })
+    const row = section(page, 'failures').locator('tbody tr').first()
+    await row.getByText('after sign-in').waitFor()
+    expect(await row.textContent()).toContain('401')
+    expect(await row.textContent()).toContain('auth (permanent)')
+    await page.close()
+  })
+
   it('"Sync now" empties the outbox and pause/resume toggles auto-sync', async () => {
     const page = await openHarness(fixture)
     await openPanel(page)

@@ -16,7 +16,7 @@ import { mountDevtools } from '../../../src/production'
 export const canaryToken = 'CANARY-TOKEN-7f3a9c'
 export const canarySignature = 'CANARYSIG0123456789abcdef'
 
-type FailureMode = 'none' | 'server' | 'auth-leak'
+type FailureMode = 'none' | 'server' | 'auth' | 'auth-leak'
 
 /** Wraps an AutoSync so the test can count live subscriptions (status, lifecycle and storage events). */
 function countSubscriptions(autoSync: AutoSync) {
@@ -70,6 +70,8 @@ async function createHarness(options: { showValues?: boolean; theme?: 'light' | 
           retryable: true,
           status: 503,
         })
+      if (failure === 'auth')
+        throw new AdapterError('[autosync] [test] 401 token expired', { kind: 'auth', retryable: false, status: 401 })
       if (failure === 'auth-leak') {
         throw new AdapterError(
           `[autosync] [test] PUT https://bucket.example/o?X-Amz-Signature=${canarySignature}&token=${canaryToken} failed with Authorization: ${authorization}`,
