@@ -23,6 +23,13 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
   let refresh: [from: Token, token: Promise<Token>] | undefined
 
   const exchange = async (method: string, url: URL, context: AdapterContext, token: Token, body?: RequestBody) => {
+    // A value fetch refuses would otherwise come back inside fetch's error message, token included.
+    if (token && !/^[\x21-\x7e]+$/.test(token)) {
+      throw new AdapterError('[autosync] [rest] getToken returned a value that is not a valid bearer token', {
+        kind: 'auth',
+        retryable: false,
+      })
+    }
     const timeout = new AbortController()
     const handle = clock.setTimeout(() => timeout.abort(), timeoutMs)
     try {

@@ -73,6 +73,12 @@ export function resolveOptions(options: RestAdapterOptions): ResolvedOptions {
     ...Object.fromEntries(Object.entries(options).filter((entry) => entry[1] !== undefined)),
     baseUrl,
   }
+  try {
+    new Headers(resolved.headers)
+  } catch {
+    // The platform's message would quote the offending value, which may be a cookie or a key.
+    throw new TypeError('[autosync] [rest] invalid option headers')
+  }
   for (const [field, valid] of Object.entries({
     mode: /^(batch|resource)$/.test(resolved.mode),
     timeoutMs: resolved.timeoutMs > 0,

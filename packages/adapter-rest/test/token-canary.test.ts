@@ -114,4 +114,21 @@ describe('no token, Authorization header or cookie leaves the adapter', () => {
     expect(network).toMatchObject({ kind: 'network' })
     expect(everything(timeout, []) + everything(network, [])).not.toMatch(/CANARY/)
   })
+
+  it('a token or header value that fetch would refuse', async () => {
+    const logger = recordingLogger()
+    const error = await restAdapter({ baseUrl: server.url, getToken: () => `${canary}\nX-Injected: 1` })
+      .push(batchOf([put('notes', 'x')]), adapterContext({ logger }))
+      .catch((failure: unknown) => failure)
+    expect(error).toMatchObject({ kind: 'auth', retryable: false })
+    expect(everything(error, logger.calls)).not.toMatch(/CANARY/)
+    let thrown: unknown
+    try {
+      restAdapter({ baseUrl: server.url, headers: { cookie: `${cookie}\r\nX-Injected: 1` } })
+    } catch (failure) {
+      thrown = failure
+    }
+    expect(thrown).toBeInstanceOf(TypeError)
+    expect(everything(thrown, [])).not.toMatch(/CANARY/)
+  })
 })
