@@ -64,3 +64,13 @@ it('the toggle shows phase and pending count live, inside a target when given', 
   expect(target.children).toHaveLength(0)
   expect(listeners.size).toBe(0)
 })
+
+it('an unmount while the panel chunk is still loading leaves nothing behind', async () => {
+  const { autoSync, listeners } = statusOnlyEngine({})
+  const { unmount } = mountAlways(autoSync, { initialOpen: true })
+  unmount()
+  // The same module the toggle loads; the mount's continuation was queued first, so it has run by now.
+  await import('./panel/index')
+  expect(host()).toBeNull()
+  expect(listeners.size).toBe(0)
+})

@@ -50,11 +50,18 @@ export function mountDevtools(autoSync: AutoSync, options: DevtoolsOptions = {})
     panel?.setVisible(isOpen)
     if (isOpen && !loading) {
       // The panel body is a separate chunk so the initial import stays small.
-      loading = import('./panel/index').then(({ createPanel }) => {
-        if (!mounted) return
-        panel = createPanel(slot, root, autoSync, options)
-        panel.setVisible(!slot.hidden)
-      })
+      loading = import('./panel/index').then(
+        ({ createPanel }) => {
+          if (!mounted) return
+          panel = createPanel(slot, root, autoSync, options)
+          panel.setVisible(!slot.hidden)
+        },
+        () => {
+          // A failed chunk load (offline dev server) is retried on the next open.
+          loading = undefined
+          slot.textContent = '[autosync] [devtools] Could not load the panel.'
+        },
+      )
     }
   }
   const onToggle = () => open(slot.hidden)
