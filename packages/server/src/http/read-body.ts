@@ -4,7 +4,6 @@ import { HttpError } from './http-error'
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'body-too-large', `request body exceeds ${limit} bytes`, {
     details: { limit },
-    headers: { Connection: 'close' },
   })
 }
 
@@ -27,7 +26,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       request.off('error', onError)
       request.off('aborted', onAborted)
       if (error) {
-        // Stop reading: Node discards the rest after the answer and the socket is closed (Connection: close).
+        // Keep nothing more: the server discards the rest while the client reads the 413, then closes.
         chunks.length = 0
         reject(error)
       } else {

@@ -3,7 +3,7 @@ import { HttpError } from '../http/http-error'
 import { parseJsonBody, requireJsonContentType } from '../http/parse-json'
 import { readBody } from '../http/read-body'
 import { sendJson, sendJsonText } from '../http/respond'
-import { canonicalHash } from '../sync/canonical-hash'
+import { hashBody } from '../sync/body-hash'
 import { parseBackupBody } from '../validation/backup-body'
 import type { RouteContext } from './context'
 
@@ -11,11 +11,12 @@ import type { RouteContext } from './context'
 export async function handleBackup(context: RouteContext): Promise<void> {
   const { request, userId } = context
   requireJsonContentType(request.headers['content-type'])
-  const backup = parseBackupBody(parseJsonBody(await readBody(request, context.limits.maxBackupBytes)))
+  const body = await readBody(request, context.limits.maxBackupBytes)
+  const backup = parseBackupBody(parseJsonBody(body))
   requireOwnUser(backup.userId, userId)
   const snapshot = { ...backup, userId }
   const records = Object.values(backup.tables).reduce((total, rows) => total + rows.length, 0)
-  const requestHash = canonicalHash(snapshot)
+  const requestHash = hashBody(body)
   const stored = await context.store.saveBackup(userId, {
     backupId: backup.backupId,
     requestHash,

@@ -4,7 +4,7 @@ import { parseJsonBody, requireJsonContentType } from '../http/parse-json'
 import { readBody } from '../http/read-body'
 import { sendJsonText } from '../http/respond'
 import { applyPush } from '../sync/apply-push'
-import { canonicalHash } from '../sync/canonical-hash'
+import { hashBody } from '../sync/body-hash'
 import { parsePushBody } from '../validation/push-body'
 import type { RouteContext } from './context'
 
@@ -12,7 +12,8 @@ import type { RouteContext } from './context'
 export async function handlePush(context: RouteContext): Promise<void> {
   const { request, response, userId, limits } = context
   requireJsonContentType(request.headers['content-type'])
-  const batch = parsePushBody(parseJsonBody(await readBody(request, limits.maxBodyBytes)))
+  const body = await readBody(request, limits.maxBodyBytes)
+  const batch = parsePushBody(parseJsonBody(body))
   const idempotencyKey = request.headers['idempotency-key']
   if (typeof idempotencyKey !== 'string' || idempotencyKey !== batch.batchId) {
     throw new HttpError(400, 'invalid-idempotency-key', 'Idempotency-Key header must equal batchId')
@@ -23,7 +24,7 @@ export async function handlePush(context: RouteContext): Promise<void> {
     })
   }
   requireOwnUser(batch.userId, userId)
-  const requestHash = canonicalHash({ ...batch, userId })
+  const requestHash = hashBody(body)
   const outcome = await applyPush(context.store, userId, batch, requestHash, limits)
   if (outcome.kind === 'idempotency-key-reused') {
     throw new HttpError(422, 'idempotency-key-reused', 'this batchId was already used with a different body')

@@ -96,20 +96,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         return result.rows.map((row) => row.revision).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
       },
       async writeRecords(records) {
+        // One JSON document for all rows: values are embedded as already-serialized text, never re-escaped.
+        const rows = records.map(
+          (record) =>
+            `{"t":${JSON.stringify(record.table)},"k":${JSON.stringify(record.key)},"v":${record.valueText ?? 'null'},` +
+            `"r":${record.revision},"c":${JSON.stringify(record.changeId)},"s":${JSON.stringify(JSON.stringify(record.clientSeqs))}}`,
+        )
         await client.query(
           `INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
-           SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[])
+           SELECT $1::text, t, k, v, r, c, s FROM json_to_recordset($2::json)
+             AS rows(t text, k text, v jsonb, r bigint, c text, s text)
            ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
            revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs`,
-          [
-            userId,
-            records.map((record) => record.table),
-            records.map((record) => record.key),
-            records.map((record) => (record.value === null ? null : JSON.stringify(record.value))),
-            records.map((record) => record.revision),
-            records.map((record) => record.changeId),
-            records.map((record) => JSON.stringify(record.clientSeqs)),
-          ],
+          [userId, `[${rows.join(',')}]`],
         )
       },
       async markChangesApplied(changeIds) {

@@ -114,12 +114,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
       },
       async writeRecords(records) {
         for (const record of records) {
-          const value = record.value === null ? null : JSON.stringify(record.value)
           statements.writeRecord.run(
             userId,
             record.table,
             record.key,
-            value,
+            record.valueText,
             Number(record.revision),
             record.changeId,
             JSON.stringify(record.clientSeqs),

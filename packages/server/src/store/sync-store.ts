@@ -11,6 +11,9 @@ export interface StoredRecord {
   clientSeqs: Record<string, number>
 }
 
+/** A record to write, with its value already serialized (`null` for a tombstone). */
+export type RecordWrite = StoredRecord & { valueText: string | null }
+
 /** The first answer to a push batch, kept to answer replays verbatim. */
 export interface StoredBatch {
   batchId: string
@@ -35,7 +38,7 @@ export interface PushTransaction {
   readRecords(addresses: readonly { table: string; key: string }[]): Promise<Map<string, StoredRecord>>
   /** `count` new server-wide revisions, increasing. */
   allocateRevisions(count: number): Promise<string[]>
-  writeRecords(records: readonly StoredRecord[]): Promise<void>
+  writeRecords(records: readonly RecordWrite[]): Promise<void>
   markChangesApplied(changeIds: readonly string[]): Promise<void>
   saveBatch(batch: StoredBatch): Promise<void>
 }

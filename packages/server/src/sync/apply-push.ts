@@ -1,14 +1,14 @@
 import type { SyncServerLimits } from '../limits'
-import type { StoredRecord, SyncStore } from '../store/sync-store'
+import type { RecordWrite, StoredRecord, SyncStore } from '../store/sync-store'
 import { recordAddress } from '../store/sync-store'
 import type { IncomingBatch } from '../validation/push-body'
 import {
+  checkRecordText,
   isRejected,
   mergeChangedFields,
   type PreparedChange,
   prepareChange,
   type RejectedChange,
-  recordBytes,
 } from './prepare-change'
 
 export interface PushAnswer {
@@ -20,8 +20,8 @@ export type PushOutcome = { kind: 'answered'; responseText: string } | { kind: '
 
 /**
  * Applies one batch in one transaction under the user's lock: replays answer from the stored first answer,
- * applied change ids are accepted without re-applying, stale changes (lower seq than the last applied one
- * from the same client on that record) are accepted without applying.
+ * applied change ids are accepted without re-applying, stale changes (lower seq than the last one applied
+ * from the same client to that record) are accepted without applying.
  */
 export async function applyPush(
   store: SyncStore,
@@ -40,12 +40,12 @@ export async function applyPush(
         : { kind: 'idempotency-key-reused' }
     }
     const applied = await transaction.findAppliedChangeIds([...new Set(valid.map((change) => change.changeId))])
-    const records = await transaction.readRecords(uniqueAddresses(valid))
+    const records: Map<string, StoredRecord> = await transaction.readRecords(uniqueAddresses(valid))
     const answer: PushAnswer = { accepted: [], rejected: [] }
     const newlyApplied: string[] = []
-    // Address → index into the revisions allocated below of the last write to that record.
-    const lastWrite = new Map<string, number>()
-    let writes = 0
+    // Address → the record's next state and the index of its last write among the revisions allocated below.
+    const writes = new Map<string, { record: RecordWrite; writeIndex: number }>()
+    let writeCount = 0
     for (const change of prepared) {
       if (isRejected(change)) {
         answer.rejected.push(change)
@@ -59,38 +59,34 @@ export async function applyPush(
       const current = records.get(address)
       const lastSeq =
         current && Object.hasOwn(current.clientSeqs, batch.clientId) ? current.clientSeqs[batch.clientId] : undefined
-      const stale = lastSeq !== undefined && change.seq < lastSeq
-      if (!stale) {
-        const value = nextValue(change, current)
-        if (value !== null && change.changedFields !== undefined && recordBytes(value) > limits.maxRecordBytes) {
-          answer.rejected.push({
-            changeId: change.changeId,
-            code: 'record-too-large',
-            reason: `record exceeds ${limits.maxRecordBytes} bytes`,
-          })
+      if (lastSeq === undefined || change.seq >= lastSeq) {
+        const next = nextState(change, current, limits)
+        if ('code' in next) {
+          answer.rejected.push(next)
           continue
         }
-        records.set(address, {
+        const record: RecordWrite = {
           table: change.table,
           key: change.key,
-          value,
+          value: next.value,
+          valueText: next.valueText,
           revision: '',
           changeId: change.changeId,
           clientSeqs: { ...current?.clientSeqs, [batch.clientId]: change.seq },
-        })
-        lastWrite.set(address, writes++)
+        }
+        records.set(address, record)
+        writes.set(address, { record, writeIndex: writeCount++ })
       }
+      // Stale changes count as applied too: they are never applied later.
       applied.add(change.changeId)
       newlyApplied.push(change.changeId)
       answer.accepted.push(change.changeId)
     }
-    const revisions = writes > 0 ? await transaction.allocateRevisions(writes) : []
-    const written: StoredRecord[] = []
-    for (const [address, index] of lastWrite) {
-      const record = records.get(address)!
-      record.revision = revisions[index]!
-      written.push(record)
-    }
+    const revisions = writeCount > 0 ? await transaction.allocateRevisions(writeCount) : []
+    const written = [...writes.values()].map(({ record, writeIndex }) => {
+      record.revision = revisions[writeIndex]!
+      return record
+    })
     if (written.length > 0) await transaction.writeRecords(written)
     if (newlyApplied.length > 0) await transaction.markChangesApplied(newlyApplied)
     const responseText = JSON.stringify(answer)
@@ -99,15 +95,22 @@ export async function applyPush(
   })
 }
 
-function nextValue(change: PreparedChange, current: StoredRecord | undefined): Record<string, unknown> | null {
-  if (change.op === 'delete' || change.value === null) return null
-  if (change.changedFields === undefined) return change.value
-  return mergeChangedFields(current?.value ?? null, change.value, change.changedFields)
+function nextState(
+  change: PreparedChange,
+  current: StoredRecord | undefined,
+  limits: SyncServerLimits,
+): { value: Record<string, unknown> | null; valueText: string | null } | RejectedChange {
+  if (change.op === 'delete' || change.value === null) return { value: null, valueText: null }
+  if (change.changedFields === undefined) return { value: change.value, valueText: change.valueText }
+  const value = mergeChangedFields(current?.value ?? null, change.value, change.changedFields)
+  const valueText = JSON.stringify(value)
+  return checkRecordText(change.changeId, valueText, limits) ?? { value, valueText }
 }
 
 function uniqueAddresses(changes: readonly PreparedChange[]): { table: string; key: string }[] {
   const seen = new Map<string, { table: string; key: string }>()
-  for (const change of changes)
+  for (const change of changes) {
     seen.set(recordAddress(change.table, change.key), { table: change.table, key: change.key })
+  }
   return [...seen.values()]
 }

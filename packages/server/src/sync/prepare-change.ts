@@ -18,12 +18,25 @@ export interface PreparedChange {
   key: string
   op: 'put' | 'delete'
   value: Record<string, unknown> | null
+  /** `value` serialized once, for full puts; partial updates serialize the merged record. */
+  valueText: string | null
   changedFields: string[] | undefined
   seq: number
 }
 
-export function recordBytes(value: Record<string, unknown>): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8')
+// JSON.stringify writes U+0000 as \u0000; an even run of backslashes before it is an escaped backslash instead.
+const escapedNul = /(?:^|[^\\])(?:\\\\)*\\u0000/
+
+/** Why a serialized record cannot be stored, or null when it can. */
+export function checkRecordText(changeId: string, valueText: string, limits: SyncServerLimits): RejectedChange | null {
+  if (Buffer.byteLength(valueText, 'utf8') > limits.maxRecordBytes) {
+    return { changeId, code: 'record-too-large', reason: `record exceeds ${limits.maxRecordBytes} bytes` }
+  }
+  // PostgreSQL jsonb cannot hold U+0000; refusing it everywhere keeps both stores alike.
+  if (escapedNul.test(valueText)) {
+    return { changeId, code: 'invalid-value', reason: 'strings in a record may not contain U+0000' }
+  }
+  return null
 }
 
 /** Per-change checks that reject one change without failing its batch. */
@@ -41,11 +54,14 @@ export function prepareChange(change: IncomingChange, limits: SyncServerLimits):
     }
   }
   let value: Record<string, unknown> | null = null
+  let valueText: string | null = null
   if (change.op === 'put') {
     if (!isPlainObject(change.value)) return { changeId, code: 'invalid-value', reason: 'a put needs an object value' }
     value = change.value
-    if (change.changedFields === undefined && recordBytes(value) > limits.maxRecordBytes) {
-      return { changeId, code: 'record-too-large', reason: `record exceeds ${limits.maxRecordBytes} bytes` }
+    if (change.changedFields === undefined) {
+      valueText = JSON.stringify(value)
+      const problem = checkRecordText(changeId, valueText, limits)
+      if (problem) return problem
     }
   }
   const changedFields = change.changedFields?.filter((field) => !isForbiddenKey(field))
@@ -55,6 +71,7 @@ export function prepareChange(change: IncomingChange, limits: SyncServerLimits):
     key: encodeRecordKey(change.key),
     op: change.op,
     value,
+    valueText,
     changedFields,
     seq: change.seq,
   }

@@ -16,8 +16,8 @@ export function expectObject(value: unknown, field: string, allowed: readonly st
 }
 
 export function expectString(value: unknown, field: string, maxLength = 256): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    throw invalidBody(field, `must be a non-empty string of at most ${maxLength} characters`)
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || value.includes('\u0000')) {
+    throw invalidBody(field, `must be a non-empty string of at most ${maxLength} characters, without U+0000`)
   }
   return value
 }

@@ -39,6 +39,14 @@ const requestRows: [string, () => Record<string, unknown> | string, Record<strin
       'invalid-body',
       'changes[0].table',
     ],
+    [
+      'changeId holding U+0000',
+      () => batch([{ ...good(), changeId: 'c\u0000' }]),
+      {},
+      400,
+      'invalid-body',
+      'changes[0].changeId',
+    ],
     ['unknown op', () => batch([{ ...good(), op: 'upsert' }]), {}, 400, 'invalid-body', 'changes[0].op'],
     [
       'changedFields not strings',
@@ -97,6 +105,7 @@ const changeRows: [string, Record<string, unknown>, string][] = [
   ['array value', change({ seq: 1, value: [1] }), 'invalid-value'],
   ['null value', change({ seq: 1, value: null }), 'invalid-value'],
   ['oversized record', change({ seq: 1, value: { text: 'x'.repeat(64 * 1024) } }), 'record-too-large'],
+  ['a value string holding U+0000', change({ seq: 1, value: { text: 'a\u0000b' } }), 'invalid-value'],
 ]
 
 /** Every bad input answers 4xx (or rejects the change) and stores nothing. */
@@ -149,6 +158,13 @@ export function describeBadInput(lane: BackendLane): void {
       const answer = await push(server.url, token, batch([grow]))
       expect(answer.json.rejected).toEqual([expect.objectContaining({ code: 'record-too-large' })])
       expect(Object.keys((await pullAll(server.url, token))[0].value)).toEqual(['a'])
+    })
+
+    it('stores a value whose text merely spells \\u0000', async () => {
+      const token = server.signer.sign(uniqueUser('spelled'))
+      const answer = await push(server.url, token, batch([change({ seq: 1, value: { text: 'a\\u0000b' } })]))
+      expect(answer.json.rejected).toEqual([])
+      expect((await pullAll(server.url, token))[0].value).toEqual({ text: 'a\\u0000b' })
     })
 
     it('drops __proto__, constructor and prototype keys without polluting Object.prototype', async () => {
