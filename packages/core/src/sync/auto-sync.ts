@@ -76,6 +76,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   let channel: ReturnType<typeof openTabChannel>
   let counting: Promise<void> | undefined
   let countAgain = false
+  let countDeadLetters = false
 
   const emit = (event: SyncLifecycleEvent) => lifecycle.emit(event)
   const metadataKey = () => `autosync.lastSyncTime.${userId}`
@@ -123,18 +124,21 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     void attempt(false)
   }
 
-  /** Reads the persisted counts; calls made while one runs are folded into one more read. */
-  function recount(): Promise<void> {
+  /** Reads the persisted counts (dead letters only when asked); calls made while one runs fold into one more read. */
+  function recount(withDeadLetters = true): Promise<void> {
+    countDeadLetters ||= withDeadLetters
     if (counting) {
       countAgain = true
       return counting
     }
     const forUser = userId
-    counting = Promise.all([storage.outbox.count({ userId: forUser }), storage.deadLetters.count({ userId: forUser })])
-      .then(([pending, deadLetters]) => {
+    const deadLetters = countDeadLetters ? storage.deadLetters.count({ userId: forUser }) : undefined
+    countDeadLetters = false
+    counting = Promise.all([storage.outbox.count({ userId: forUser }), deadLetters])
+      .then(([pending, deadLetterCount]) => {
         if (forUser !== userId) return
         state.pendingChanges = pending
-        status.set({ deadLetters })
+        if (deadLetterCount !== undefined) status.set({ deadLetters: deadLetterCount })
         refresh()
       })
       .catch((error) => logger.debug('[autosync] [sync] Could not count pending changes', error))
@@ -142,7 +146,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
         counting = undefined
         if (countAgain) {
           countAgain = false
-          void recount()
+          void recount(false)
         }
       })
     return counting
@@ -163,7 +167,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     bufferedEvents++
     openBurst()
     refresh()
-    void recount()
+    void recount(false)
   }
 
   function onOnline(online: boolean): void {
@@ -328,8 +332,8 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     outbox: { summary: () => storage.outbox.summary({ userId }) },
     deadLetters: {
       list: () => storage.deadLetters.list({ userId }),
-      retry: (id) => storage.deadLetters.retry(id).then(recount),
-      discard: (id) => storage.deadLetters.discard(id).then(recount),
+      retry: (id) => storage.deadLetters.retry(id).then(() => recount()),
+      discard: (id) => storage.deadLetters.discard(id).then(() => recount()),
     },
     async start() {
       if (state.started) return

@@ -115,3 +115,20 @@ describe('the push path', () => {
     }
   })
 })
+
+describe('creates handed to the adapter', () => {
+  it('are marked sent before the push, so storage can keep a later delete', async () => {
+    const fixture = await createFixture()
+    const marked: unknown[] = []
+    Object.assign(fixture.storage.outbox, {
+      markSent: async (versions: { table: string; key: unknown }[]) => {
+        marked.push(...versions.map((version) => `${version.table}/${version.key}`))
+      },
+    })
+    await fixture.write('new')
+    await fixture.autoSync.syncNow()
+    await fixture.storage.update('notes', 'new', { text: 'edit' })
+    await fixture.autoSync.syncNow()
+    expect(marked).toEqual(['notes/new'])
+  })
+})

@@ -112,6 +112,9 @@ export async function pushBacklog(run: PushRun): Promise<number> {
     if (changes.length > 0) {
       if (context.signal.aborted) break
       const batch = { batchId: batchIdOf(changes), clientId: context.clientId, userId: context.userId, changes }
+      // A create the backend may now hold must not vanish if the record is deleted before the ack.
+      const creates = [...byId.values()].filter((change) => change.created)
+      if (creates.length > 0) await storage.outbox.markSent?.(creates)
       try {
         const result = await adapter.push(batch, context)
         const accepted = (result?.accepted ?? []).flatMap((id) => byId.get(id) ?? [])

@@ -148,6 +148,11 @@ export interface Outbox {
   ): Promise<void>
   /** Removes one user's pending changes; returns how many coalesced changes were removed. */
   purgeUser(userId: string | null): Promise<number>
+  /**
+   * Records that these creates were handed to an adapter (the backend may hold them even without an
+   * ack), so a later delete of the record is kept as a delete instead of cancelling the create.
+   */
+  markSent?(versions: ReadonlyArray<Pick<PendingChange, 'table' | 'key' | 'seq'>>): Promise<void>
 }
 
 export interface DeadLetter {
