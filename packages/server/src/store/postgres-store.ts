@@ -69,58 +69,50 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         const row = result.rows[0]
         return row ? { batchId, requestHash: row.request_hash, response: row.response } : null
       },
-      async findAppliedChangeIds(changeIds) {
-        if (changeIds.length === 0) return new Set()
-        const result = await client.query<{ change_id: string }>(
-          `SELECT change_id FROM ${s}.applied_changes WHERE user_id = $1 AND change_id = ANY($2::text[])`,
-          [userId, changeIds],
+      async readState(changeIds, addresses) {
+        // One round trip for both answers.
+        const result = await client.query<{ applied: string[] | null; records: RecordRow[] | null }>(
+          `SELECT
+             (SELECT array_agg(change_id) FROM ${s}.applied_changes
+               WHERE user_id = $1 AND change_id = ANY($2::text[])) AS applied,
+             (SELECT json_agg(found) FROM (SELECT ${recordColumns} FROM ${s}.records
+               WHERE user_id = $1 AND (table_name, record_key) IN (SELECT * FROM unnest($3::text[], $4::text[]))) found
+             ) AS records`,
+          [userId, changeIds, addresses.map((address) => address.table), addresses.map((address) => address.key)],
         )
-        return new Set(result.rows.map((row) => row.change_id))
-      },
-      async readRecords(addresses) {
-        const found = new Map<string, StoredRecord>()
-        if (addresses.length === 0) return found
-        const result = await client.query<RecordRow>(
-          `SELECT ${recordColumns} FROM ${s}.records WHERE user_id = $1 AND (table_name, record_key) IN
-           (SELECT * FROM unnest($2::text[], $3::text[]))`,
-          [userId, addresses.map((address) => address.table), addresses.map((address) => address.key)],
-        )
-        for (const row of result.rows) found.set(recordAddress(row.table_name, row.record_key), toRecord(row))
-        return found
-      },
-      async allocateRevisions(count) {
-        const result = await client.query<{ revision: string }>(
-          `SELECT nextval('${s.slice(1, -1)}.revisions')::text AS revision FROM generate_series(1, $1)`,
-          [count],
-        )
-        return result.rows.map((row) => row.revision).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
+        const row = result.rows[0]
+        const records = new Map<string, StoredRecord>()
+        for (const found of row?.records ?? []) {
+          records.set(recordAddress(found.table_name, found.record_key), toRecord(found))
+        }
+        return { applied: new Set(row?.applied ?? []), records }
       },
       async writeRecords(records) {
         // One JSON document for all rows: values are embedded as already-serialized text, never re-escaped.
         const rows = records.map(
           (record) =>
             `{"t":${JSON.stringify(record.table)},"k":${JSON.stringify(record.key)},"v":${record.valueText ?? 'null'},` +
-            `"r":${record.revision},"c":${JSON.stringify(record.changeId)},"s":${JSON.stringify(JSON.stringify(record.clientSeqs))}}`,
+            `"c":${JSON.stringify(record.changeId)},"s":${JSON.stringify(JSON.stringify(record.clientSeqs))}}`,
         )
+        // Rows come out of json_to_recordset in array order, so nextval hands out revisions in that order.
         await client.query(
           `INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
-           SELECT $1::text, t, k, v, r, c, s FROM json_to_recordset($2::json)
-             AS rows(t text, k text, v jsonb, r bigint, c text, s text)
+           SELECT $1::text, t, k, v, nextval('${s.slice(1, -1)}.revisions'), c, s
+             FROM ROWS FROM (json_to_recordset($2::json) AS (t text, k text, v jsonb, c text, s text))
+               WITH ORDINALITY AS rows(t, k, v, c, s, position)
+             ORDER BY position
            ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
            revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs`,
           [userId, `[${rows.join(',')}]`],
         )
       },
-      async markChangesApplied(changeIds) {
+      async finishBatch(appliedChangeIds, batch) {
         await client.query(
-          `INSERT INTO ${s}.applied_changes (user_id, change_id) SELECT $1::text, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-          [userId, changeIds],
-        )
-      },
-      async saveBatch(batch) {
-        await client.query(
-          `INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response) VALUES ($1, $2, $3, $4)`,
-          [userId, batch.batchId, batch.requestHash, batch.response],
+          `WITH applied AS (
+             INSERT INTO ${s}.applied_changes (user_id, change_id) SELECT $1::text, unnest($2::text[])
+             ON CONFLICT DO NOTHING)
+           INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response) VALUES ($1, $3, $4, $5)`,
+          [userId, appliedChangeIds, batch.batchId, batch.requestHash, batch.response],
         )
       },
     }
@@ -139,11 +131,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const client = await pool.connect()
       let broken = false
       try {
-        await client.query('BEGIN')
-        // Takes the user's row lock until commit: one push per user at a time, on every instance.
+        // BEGIN and the user's row lock in one round trip; the lock holds until commit: one push per user
+        // at a time, on every instance.
         await client.query(
-          `INSERT INTO ${s}.users (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET last_push_at = now()`,
-          [userId],
+          `BEGIN; INSERT INTO ${s}.users (user_id) VALUES (${client.escapeLiteral(userId)})
+           ON CONFLICT (user_id) DO UPDATE SET last_push_at = now()`,
         )
         const result = await work(transactionFor(client, userId))
         await client.query('COMMIT')

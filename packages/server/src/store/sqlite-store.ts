@@ -97,38 +97,33 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
         const row = statements.findBatch.get(userId, batchId) as { request_hash: string; response: string } | undefined
         return row ? { batchId, requestHash: row.request_hash, response: row.response } : null
       },
-      async findAppliedChangeIds(changeIds) {
-        return new Set(changeIds.filter((changeId) => statements.isApplied.get(userId, changeId) !== undefined))
-      },
-      async readRecords(addresses) {
-        const found = new Map<string, StoredRecord>()
+      async readState(changeIds, addresses) {
+        const applied = new Set(
+          changeIds.filter((changeId) => statements.isApplied.get(userId, changeId) !== undefined),
+        )
+        const records = new Map<string, StoredRecord>()
         for (const { table, key } of addresses) {
           const row = statements.readRecord.get(userId, table, key) as RecordRow | undefined
-          if (row) found.set(recordAddress(table, key), toRecord(row))
+          if (row) records.set(recordAddress(table, key), toRecord(row))
         }
-        return found
-      },
-      async allocateRevisions(count) {
-        const last = Number(statements.allocate.get(count))
-        return Array.from({ length: count }, (_, index) => String(last - count + 1 + index))
+        return { applied, records }
       },
       async writeRecords(records) {
-        for (const record of records) {
+        const last = Number(statements.allocate.get(records.length))
+        records.forEach((record, index) => {
           statements.writeRecord.run(
             userId,
             record.table,
             record.key,
             record.valueText,
-            Number(record.revision),
+            last - records.length + 1 + index,
             record.changeId,
             JSON.stringify(record.clientSeqs),
           )
-        }
+        })
       },
-      async markChangesApplied(changeIds) {
-        for (const changeId of changeIds) statements.markApplied.run(userId, changeId)
-      },
-      async saveBatch(batch) {
+      async finishBatch(appliedChangeIds, batch) {
+        for (const changeId of appliedChangeIds) statements.markApplied.run(userId, changeId)
         statements.saveBatch.run(userId, batch.batchId, batch.requestHash, batch.response)
       },
     }

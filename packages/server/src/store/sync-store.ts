@@ -11,8 +11,8 @@ export interface StoredRecord {
   clientSeqs: Record<string, number>
 }
 
-/** A record to write, with its value already serialized (`null` for a tombstone). */
-export type RecordWrite = StoredRecord & { valueText: string | null }
+/** A record to write, with its value already serialized (`null` for a tombstone); the store assigns its revision. */
+export type RecordWrite = Omit<StoredRecord, 'revision'> & { valueText: string | null }
 
 /** The first answer to a push batch, kept to answer replays verbatim. */
 export interface StoredBatch {
@@ -33,14 +33,15 @@ export interface StoredBackup {
 /** Operations available inside one push transaction, all scoped to its user. */
 export interface PushTransaction {
   findBatch(batchId: string): Promise<StoredBatch | null>
-  findAppliedChangeIds(changeIds: readonly string[]): Promise<Set<string>>
-  /** The stored records among `addresses`, keyed by `recordAddress(table, key)`. */
-  readRecords(addresses: readonly { table: string; key: string }[]): Promise<Map<string, StoredRecord>>
-  /** `count` new server-wide revisions, increasing. */
-  allocateRevisions(count: number): Promise<string[]>
+  /** Which of `changeIds` were applied before, and the stored records among `addresses` (by `recordAddress`). */
+  readState(
+    changeIds: readonly string[],
+    addresses: readonly { table: string; key: string }[],
+  ): Promise<{ applied: Set<string>; records: Map<string, StoredRecord> }>
+  /** Upserts the records, giving each a new server-wide revision, increasing in the order given. */
   writeRecords(records: readonly RecordWrite[]): Promise<void>
-  markChangesApplied(changeIds: readonly string[]): Promise<void>
-  saveBatch(batch: StoredBatch): Promise<void>
+  /** Remembers the newly applied change ids and the batch's first answer. */
+  finishBatch(appliedChangeIds: readonly string[], batch: StoredBatch): Promise<void>
 }
 
 /**

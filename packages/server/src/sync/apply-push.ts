@@ -39,11 +39,13 @@ export async function applyPush(
         ? { kind: 'answered', responseText: previous.response }
         : { kind: 'idempotency-key-reused' }
     }
-    const applied = await transaction.findAppliedChangeIds([...new Set(valid.map((change) => change.changeId))])
-    const records: Map<string, StoredRecord> = await transaction.readRecords(uniqueAddresses(valid))
+    const { applied, records } = await transaction.readState(
+      [...new Set(valid.map((change) => change.changeId))],
+      uniqueAddresses(valid),
+    )
     const answer: PushAnswer = { accepted: [], rejected: [] }
     const newlyApplied: string[] = []
-    // Address → the record's next state and the index of its last write among the revisions allocated below.
+    // Address → the record's next state and the position of its last write, which orders the revisions.
     const writes = new Map<string, { record: RecordWrite; writeIndex: number }>()
     let writeCount = 0
     for (const change of prepared) {
@@ -70,11 +72,10 @@ export async function applyPush(
           key: change.key,
           value: next.value,
           valueText: next.valueText,
-          revision: '',
           changeId: change.changeId,
           clientSeqs: { ...current?.clientSeqs, [batch.clientId]: change.seq },
         }
-        records.set(address, record)
+        records.set(address, { ...record, revision: '' })
         writes.set(address, { record, writeIndex: writeCount++ })
       }
       // Stale changes count as applied too: they are never applied later.
@@ -82,15 +83,10 @@ export async function applyPush(
       newlyApplied.push(change.changeId)
       answer.accepted.push(change.changeId)
     }
-    const revisions = writeCount > 0 ? await transaction.allocateRevisions(writeCount) : []
-    const written = [...writes.values()].map(({ record, writeIndex }) => {
-      record.revision = revisions[writeIndex]!
-      return record
-    })
+    const written = [...writes.values()].sort((a, b) => a.writeIndex - b.writeIndex).map(({ record }) => record)
     if (written.length > 0) await transaction.writeRecords(written)
-    if (newlyApplied.length > 0) await transaction.markChangesApplied(newlyApplied)
     const responseText = JSON.stringify(answer)
-    await transaction.saveBatch({ batchId: batch.batchId, requestHash, response: responseText })
+    await transaction.finishBatch(newlyApplied, { batchId: batch.batchId, requestHash, response: responseText })
     return { kind: 'answered', responseText }
   })
 }
