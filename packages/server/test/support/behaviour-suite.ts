@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenSigner } from '../../src/auth/token-signer'
 import type { SyncStore } from '../../src/store/sync-store'
 import type { BackendLane } from './backends'
-import { batch, change, getJson, pullAll, push, startTestServer, type TestServer, uniqueUser } from './harness'
+import {
+  batch,
+  change,
+  getJson,
+  type JsonAnswer,
+  pullAll,
+  push,
+  startTestServer,
+  type TestServer,
+  uniqueUser,
+} from './harness'
 
 /** The behavioural suite every storage backend must pass, over real HTTP. */
 export function describeSyncServerBehaviour(lane: BackendLane): void {
@@ -154,7 +164,7 @@ export function describeSyncServerBehaviour(lane: BackendLane): void {
       const changes = Array.from({ length: 25 }, (_, index) => change({ seq: index + 1, key: `r${index}` }))
       await push(server.url, token, batch(changes))
       await push(server.url, token, batch([change({ seq: 26, key: 'r3', op: 'delete' })]))
-      const pages: any[] = []
+      const pages: JsonAnswer[] = []
       let cursor = ''
       for (;;) {
         const page = await getJson(`${server.url}/pull?cursor=${cursor}&limit=10`, token)

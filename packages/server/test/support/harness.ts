@@ -5,6 +5,10 @@ import type { LogEntry, ServerLogger } from '../../src/logger'
 import { createSyncServer, type SyncServer } from '../../src/server'
 import type { SyncStore } from '../../src/store/sync-store'
 
+/** A decoded JSON answer; tests read it through assertions, so its shape is left open. */
+// biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field by the assertions
+export type JsonAnswer = any
+
 export const testSecret = 'test-secret-0123456789abcdef'
 
 export interface TestServer {
@@ -82,7 +86,7 @@ export async function push(
   token: string | null,
   body: Record<string, unknown> | string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; text: string; json: any }> {
+): Promise<{ status: number; text: string; json: JsonAnswer }> {
   const allHeaders: Record<string, string> = { 'content-type': 'application/json' }
   if (token !== null) allHeaders.authorization = `Bearer ${token}`
   if (typeof body !== 'string' && typeof body.batchId === 'string') allHeaders['idempotency-key'] = body.batchId
@@ -99,15 +103,15 @@ export async function push(
 export async function getJson(
   url: string,
   token: string | null,
-): Promise<{ status: number; json: any; headers: Headers }> {
+): Promise<{ status: number; json: JsonAnswer; headers: Headers }> {
   const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
   const text = await response.text()
   return { status: response.status, json: text ? JSON.parse(text) : null, headers: response.headers }
 }
 
 /** Every change of the user, paging through pull. */
-export async function pullAll(url: string, token: string, limit = 1000): Promise<any[]> {
-  const changes: any[] = []
+export async function pullAll(url: string, token: string, limit = 1000): Promise<JsonAnswer[]> {
+  const changes: JsonAnswer[] = []
   let cursor = ''
   for (;;) {
     const page = await getJson(`${url}/pull?cursor=${cursor}&limit=${limit}`, token)

@@ -1,10 +1,11 @@
 import { request } from 'node:http'
+import type { JsonAnswer } from './harness'
 
 /** An HTTP request with the path sent byte for byte (fetch would normalize `..` and `//`). */
 export function rawRequest(
   baseUrl: string,
   options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: any }> {
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: JsonAnswer }> {
   const { hostname, port } = new URL(baseUrl)
   return new Promise((resolve, reject) => {
     const outgoing = request({
