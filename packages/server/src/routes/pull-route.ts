@@ -19,8 +19,10 @@ function parsePullQuery(query: string): { cursor: string | null; limit: number; 
     if (parameters.getAll(name).length > 1) throw invalidQuery(`${name} is given more than once`, name)
   }
   const cursor = parameters.get('cursor') || null
-  if (cursor !== null && !/^[0-9]{1,19}$/.test(cursor))
+  // Revisions are signed 64-bit integers in both stores.
+  if (cursor !== null && (!/^[0-9]{1,19}$/.test(cursor) || BigInt(cursor) > 9_223_372_036_854_775_807n)) {
     throw invalidQuery('cursor is not one this server issued', 'cursor')
+  }
   const limitText = parameters.get('limit')
   const limit = limitText === null || limitText === '' ? 500 : Number(limitText)
   if (!/^[0-9]*$/.test(limitText ?? '') || !Number.isInteger(limit) || limit < 1 || limit > 1000) {

@@ -184,7 +184,15 @@ export function describeSyncServerBehaviour(lane: BackendLane): void {
       expect(revisions.every((revision, index) => index === 0 || revision > revisions[index - 1]!)).toBe(true)
       const after = await getJson(`${server.url}/pull?cursor=${pages.at(-1).cursor}`, token)
       expect(after.json).toEqual({ changes: [], cursor: pages.at(-1).cursor, hasMore: false })
-      for (const query of ['cursor=abc', 'limit=0', 'limit=1001', 'limit=1.5', 'cursor=1&cursor=2']) {
+      for (const query of [
+        'cursor=abc',
+        'cursor=9223372036854775808',
+        'cursor=-1',
+        'limit=0',
+        'limit=1001',
+        'limit=1.5',
+        'cursor=1&cursor=2',
+      ]) {
         expect((await getJson(`${server.url}/pull?${query}`, token)).json.error.code).toBe('invalid-query')
       }
       expect((await getJson(`${server.url}/pull?since=1`, token)).json.error.code).toBe('unknown-field')
