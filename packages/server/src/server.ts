@@ -87,7 +87,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     const started = performance.now()
     const state: { userId: string | null } = { userId: null }
     let discardRestOfBody = false
-    response.once('finish', () => {
+    // 'close' comes after the answer or when the client goes away first: one line per request either way.
+    response.once('close', () => {
       // The path only: query strings are never logged, and neither are headers or bodies.
       logger.info({
         event: 'request',
@@ -96,7 +97,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         status: response.statusCode,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         userId: state.userId,
+        ...(response.writableFinished ? {} : { aborted: true }),
       })
+    })
+    response.once('finish', () => {
       // A refused upload may still be streaming in. Closing at once would reset the connection before the client
       // reads the answer, so discard what arrives for a moment, then close if it is still coming.
       if (discardRestOfBody && !request.complete) {

@@ -238,6 +238,8 @@ export function describeSyncServerBehaviour(lane: BackendLane): void {
     it('logs one structured line per request without the token', async () => {
       const token = tokenFor(uniqueUser('logs'))
       await getJson(`${server.url}/pull?cursor=`, token)
+      // A later answer proves the server has finished (and logged) the earlier request.
+      await getJson(`${server.url}/health`, null)
       const entry = [...server.logs].reverse().find((logged) => logged.event === 'request' && logged.path === '/pull')
       expect(entry).toMatchObject({ method: 'GET', status: 200 })
       expect(typeof entry?.durationMs).toBe('number')
