@@ -67,6 +67,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   let bufferedEvents = 0
   let latestSeq = 0
   let isLeader = false
+  let mirrored = false
   let timer: unknown
   let flight: Promise<void> | undefined
   let controller: AbortController | undefined
@@ -114,7 +115,8 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       disabledUntil: state.disabledUntil,
       isOnline: state.online,
     }
-    if (isLeader || !state.started) status.set({ ...own, isLeader })
+    // A follower shows the leader's status once it has heard from it.
+    if (isLeader || !mirrored) status.set({ ...own, isLeader })
   }
 
   function onTimer(at: number): void {
@@ -179,7 +181,10 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
 
   function onTabMessage(message: TabMessage): void {
     if (message.userId !== userId) return
-    if (message.type === 'status' && !isLeader) status.set({ ...message.status, isLeader: false })
+    if (message.type === 'status' && !isLeader) {
+      mirrored = true
+      status.set({ ...message.status, isLeader: false })
+    }
     if (message.type === 'hello' && isLeader) post({ type: 'status', userId, status: status.get() })
     if (message.type === 'sync-now' && isLeader) void attempt(true)
   }
@@ -187,6 +192,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   function onLeader(leading: boolean): void {
     if (leading === isLeader) return
     isLeader = leading
+    mirrored = false
     emit({ type: 'leader-changed', isLeader, at: clock.now() })
     if (!leading) post({ type: 'hello', userId })
     refresh()
@@ -338,7 +344,13 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     async start() {
       if (state.started) return
       installFilter()
-      detach = [storage.onLifecycle(onStorage), network.subscribe(onOnline)]
+      detach = [
+        storage.onLifecycle(onStorage),
+        network.subscribe(onOnline),
+        storage.events.onAny((event) => {
+          if (event.seq !== undefined) emit({ type: 'change-captured', event, at: clock.now() })
+        }),
+      ]
       if (typeof window !== 'undefined') {
         window.addEventListener('pagehide', onPageHide)
         detach.push(() => window.removeEventListener('pagehide', onPageHide))

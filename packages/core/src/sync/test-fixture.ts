@@ -95,6 +95,7 @@ export async function createFixture(options: FixtureOptions = {}) {
     'leader-changed',
     'user-switched',
     'backup-succeeded',
+    'change-captured',
   ] as const
   for (const type of types) autoSync.on(type, (event) => events.push(event))
   const statuses: SyncStatus[] = []
