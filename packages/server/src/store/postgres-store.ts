@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { migrationSql, quoteSchema } from './postgres-schema'
+import { type RecordRow, toStoredRecord } from './record-row'
 import type { PushTransaction, StoredBackup, StoredRecord, SyncStore } from './sync-store'
 import { recordAddress } from './sync-store'
 
@@ -12,26 +13,6 @@ export interface PostgresStoreOptions {
   maxConnections?: number
   /** Called with pool errors of idle connections. Default: ignored (the next query reports the failure). */
   onPoolError?: (error: Error) => void
-}
-
-interface RecordRow {
-  table_name: string
-  record_key: string
-  value: Record<string, unknown> | null
-  revision: string
-  change_id: string
-  client_seqs: string
-}
-
-function toRecord(row: RecordRow): StoredRecord {
-  return {
-    table: row.table_name,
-    key: row.record_key,
-    value: row.value,
-    revision: row.revision,
-    changeId: row.change_id,
-    clientSeqs: JSON.parse(row.client_seqs) as Record<string, number>,
-  }
 }
 
 // A fixed advisory lock id so instances starting together run migrations one after another.
@@ -83,7 +64,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         const row = result.rows[0]
         const records = new Map<string, StoredRecord>()
         for (const found of row?.records ?? []) {
-          records.set(recordAddress(found.table_name, found.record_key), toRecord(found))
+          records.set(recordAddress(found.table_name, found.record_key), toStoredRecord(found))
         }
         return { applied: new Set(row?.applied ?? []), records }
       },
@@ -154,7 +135,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         `SELECT ${recordColumns} FROM ${s}.records WHERE user_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`,
         [userId, afterRevision ?? '-1', limit],
       )
-      return result.rows.map(toRecord)
+      return result.rows.map(toStoredRecord)
     },
     async saveBackup(userId, backup) {
       await pool.query(

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { type RecordRow, toStoredRecord } from './record-row'
 import { createSerialQueue } from './serial-queue'
 import type { PushTransaction, StoredBackup, StoredRecord, SyncStore } from './sync-store'
 import { recordAddress } from './sync-store'
@@ -25,26 +26,6 @@ CREATE TABLE IF NOT EXISTS backups (
 CREATE TABLE IF NOT EXISTS revision_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
 INSERT OR IGNORE INTO revision_counter (id, last) VALUES (1, 0);
 `
-
-interface RecordRow {
-  table_name: string
-  record_key: string
-  value: string | null
-  revision: number | bigint
-  change_id: string
-  client_seqs: string
-}
-
-function toRecord(row: RecordRow): StoredRecord {
-  return {
-    table: row.table_name,
-    key: row.record_key,
-    value: row.value === null ? null : (JSON.parse(row.value) as Record<string, unknown>),
-    revision: String(row.revision),
-    changeId: row.change_id,
-    clientSeqs: JSON.parse(row.client_seqs) as Record<string, number>,
-  }
-}
 
 /**
  * The embedded default store: SQLite through better-sqlite3, in a file or in memory. Needs no install and
@@ -104,7 +85,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
         const records = new Map<string, StoredRecord>()
         for (const { table, key } of addresses) {
           const row = statements.readRecord.get(userId, table, key) as RecordRow | undefined
-          if (row) records.set(recordAddress(table, key), toRecord(row))
+          if (row) records.set(recordAddress(table, key), toStoredRecord(row))
         }
         return { applied, records }
       },
@@ -153,7 +134,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
     readChangesAfter(userId, afterRevision, limit) {
       return exclusive(() => {
         const rows = statements.readAfter.all(userId, afterRevision === null ? -1 : BigInt(afterRevision), limit)
-        return (rows as RecordRow[]).map(toRecord)
+        return (rows as RecordRow[]).map(toStoredRecord)
       })
     },
     saveBackup(userId, backup: StoredBackup) {

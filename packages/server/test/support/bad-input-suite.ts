@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SyncStore } from '../../src/store/sync-store'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { BackendLane } from './backends'
-import { batch, change, pullAll, push, startTestServer, type TestServer, uniqueUser } from './harness'
+import { batch, change, pullAll, push, type TestServer, uniqueUser, useLaneServer } from './harness'
 import { rawRequest } from './raw-request'
 
 const good = () => change({ seq: 1 })
@@ -111,15 +110,10 @@ const changeRows: [string, Record<string, unknown>, string][] = [
 /** Every bad input answers 4xx (or rejects the change) and stores nothing. */
 export function describeBadInput(lane: BackendLane): void {
   describe(`bad input on ${lane.name}`, () => {
-    let store: SyncStore
+    const laneServer = useLaneServer(lane)
     let server: TestServer
-    beforeAll(async () => {
-      store = await lane.openStore()
-      server = await startTestServer(store, { limits: { maxRecordBytes: 64 * 1024, maxChangesPerBatch: 50 } })
-    })
-    afterAll(async () => {
-      await server?.close()
-      await lane.dispose()
+    beforeAll(() => {
+      server = laneServer.current()
     })
 
     it.each(requestRows)('refuses %s', async (_label, body, headers, status, code, field) => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createTokenSigner } from '../../src/auth/token-signer'
-import type { SyncStore } from '../../src/store/sync-store'
 import type { BackendLane } from './backends'
 import {
   batch,
@@ -13,20 +12,16 @@ import {
   startTestServer,
   type TestServer,
   uniqueUser,
+  useLaneServer,
 } from './harness'
 
 /** The behavioural suite every storage backend must pass, over real HTTP. */
 export function describeSyncServerBehaviour(lane: BackendLane): void {
   describe(`sync server on ${lane.name}`, () => {
-    let store: SyncStore
+    const laneServer = useLaneServer(lane)
     let server: TestServer
-    beforeAll(async () => {
-      store = await lane.openStore()
-      server = await startTestServer(store, { limits: { maxRecordBytes: 64 * 1024, maxChangesPerBatch: 50 } })
-    })
-    afterAll(async () => {
-      await server?.close()
-      await lane.dispose()
+    beforeAll(() => {
+      server = laneServer.current()
     })
     const tokenFor = (userId: string) => server.signer.sign(userId)
 

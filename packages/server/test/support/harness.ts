@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll } from 'vitest'
 import { createTokenSigner, type TokenSigner } from '../../src/auth/token-signer'
 import type { SyncServerLimits } from '../../src/limits'
 import type { LogEntry, ServerLogger } from '../../src/logger'
 import { createSyncServer, type SyncServer } from '../../src/server'
 import type { SyncStore } from '../../src/store/sync-store'
+import type { BackendLane } from './backends'
 
 /** A decoded JSON answer; tests read it through assertions, so its shape is left open. */
 // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field by the assertions
@@ -34,6 +36,24 @@ export async function startTestServer(
   const server = createSyncServer({ store, verifier: signer.verify, logger, ...options })
   const { url } = await server.listen(0, '127.0.0.1')
   return { url, server, signer, logs, close: () => server.close() }
+}
+
+/**
+ * Starts one server on the lane's store for a describe block (limits small enough to test: 64 KiB records,
+ * 50 changes per batch) and disposes of the lane after it. Read `current()` inside tests.
+ */
+export function useLaneServer(lane: BackendLane): { current(): TestServer } {
+  let server: TestServer | undefined
+  beforeAll(async () => {
+    server = await startTestServer(await lane.openStore(), {
+      limits: { maxRecordBytes: 64 * 1024, maxChangesPerBatch: 50 },
+    })
+  })
+  afterAll(async () => {
+    await server?.close()
+    await lane.dispose()
+  })
+  return { current: () => server! }
 }
 
 export function uniqueUser(label: string): string {
