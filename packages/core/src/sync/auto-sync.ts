@@ -1,8 +1,7 @@
-import { AdapterError, AutoSyncError } from '../errors'
+import { AdapterError } from '../errors'
 import type {
   AutoSync,
   AutoSyncOptions,
-  BackupResult,
   StorageLifecycleEvent,
   SyncErrorInfo,
   SyncLifecycleEvent,
@@ -10,8 +9,11 @@ import type {
   SyncStatus,
 } from '../types'
 import { exponentialBackoff } from './backoff'
-import { electLeader, openTabChannel, type TabMessage } from './leader'
+import { backupSnapshot } from './backup'
+import { afterFailure, errorInfo, type FailurePolicy } from './failures'
+import { createTabs } from './leader'
 import { createLifecycle } from './lifecycle'
+import { createPendingCounter } from './pending-counter'
 import { pushBacklog, skipReason } from './push'
 import { browserNetwork, consoleLogger, mathRandom, systemClock } from './runtime-defaults'
 import { planNextSync, type ScheduleState } from './schedule'
@@ -33,15 +35,18 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   const random = options.random ?? mathRandom
   const network = options.network ?? browserNetwork
   const logger = options.logger ?? consoleLogger
-  const backoff = options.backoff ?? exponentialBackoff()
   const settings = {
     bufferMs: options.bufferMs ?? 2_000,
     maxBufferMs: options.maxBufferMs ?? 10_000,
     minIntervalMs: options.minIntervalMs ?? 5_000,
     periodicSyncMs: options.periodicSyncMs ?? 60_000,
   }
-  const maxFailures = options.maxConsecutiveFailures ?? 5
-  const recoveryMs = options.recoveryMs ?? 300_000
+  const policy: FailurePolicy = {
+    backoff: options.backoff ?? exponentialBackoff(),
+    random,
+    maxConsecutiveFailures: options.maxConsecutiveFailures ?? 5,
+    recoveryMs: options.recoveryMs ?? 300_000,
+  }
   const plugins: SyncPlugin[] = []
   const teardowns = new Map<SyncPlugin, () => void>()
   const lifecycle = createLifecycle(logger)
@@ -66,39 +71,22 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   let breakerOpen = false
   let bufferedEvents = 0
   let latestSeq = 0
-  let isLeader = false
   let mirrored = false
   let timer: unknown
   let flight: Promise<void> | undefined
   let controller: AbortController | undefined
   let detach: (() => void)[] = []
   let removeFilter: (() => void) | undefined
-  let resign: (() => void) | undefined
-  let channel: ReturnType<typeof openTabChannel>
-  let counting: Promise<void> | undefined
-  let countAgain = false
-  let countDeadLetters = false
 
   const emit = (event: SyncLifecycleEvent) => lifecycle.emit(event)
   const metadataKey = () => `autosync.lastSyncTime.${userId}`
-  const post = (message: TabMessage) => channel?.postMessage(message)
-
-  const errorInfo = (error: unknown): SyncErrorInfo => {
-    const adapterError = AdapterError.isInstance(error) ? error : undefined
-    return {
-      message: error instanceof Error ? error.message : String(error),
-      kind: adapterError?.kind ?? 'unknown',
-      ...(adapterError?.status === undefined ? {} : { status: adapterError.status }),
-      retryable: adapterError?.retryable ?? true,
-      at: clock.now(),
-    }
-  }
 
   /** Recomputes the plan, arms the one timer and publishes the status. */
   function refresh(): void {
     clock.clearTimeout(timer)
     timer = undefined
     const plan = planNextSync(state, settings)
+    const isLeader = tabs.isLeader()
     // A time already past means now: the status shows when the attempt really starts.
     const at = plan.at === null ? null : Math.max(plan.at, clock.now())
     if (state.started && isLeader && at !== null) timer = clock.setTimeout(() => onTimer(at), at - clock.now())
@@ -126,33 +114,16 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     void attempt(false)
   }
 
-  /** Reads the persisted counts (dead letters only when asked); calls made while one runs fold into one more read. */
-  function recount(withDeadLetters = true): Promise<void> {
-    countDeadLetters ||= withDeadLetters
-    if (counting) {
-      countAgain = true
-      return counting
-    }
-    const forUser = userId
-    const deadLetters = countDeadLetters ? storage.deadLetters.count({ userId: forUser }) : undefined
-    countDeadLetters = false
-    counting = Promise.all([storage.outbox.count({ userId: forUser }), deadLetters])
-      .then(([pending, deadLetterCount]) => {
-        if (forUser !== userId) return
-        state.pendingChanges = pending
-        if (deadLetterCount !== undefined) status.set({ deadLetters: deadLetterCount })
-        refresh()
-      })
-      .catch((error) => logger.debug('[autosync] [sync] Could not count pending changes', error))
-      .finally(() => {
-        counting = undefined
-        if (countAgain) {
-          countAgain = false
-          void recount(false)
-        }
-      })
-    return counting
-  }
+  const recount = createPendingCounter(
+    storage,
+    () => userId,
+    ({ pending, deadLetters }) => {
+      state.pendingChanges = pending
+      if (deadLetters !== undefined) status.set({ deadLetters })
+      refresh()
+    },
+    logger,
+  )
 
   function openBurst(): void {
     const now = clock.now()
@@ -179,34 +150,23 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     refresh()
   }
 
-  function onTabMessage(message: TabMessage): void {
-    if (message.userId !== userId) return
-    if (message.type === 'status' && !isLeader) {
+  const tabs = createTabs({
+    database: storage.name,
+    userId: () => userId,
+    status: () => status.get(),
+    onLeaderStatus(leaderStatus) {
       mirrored = true
-      status.set({ ...message.status, isLeader: false })
-    }
-    if (message.type === 'hello' && isLeader) post({ type: 'status', userId, status: status.get() })
-    if (message.type === 'sync-now' && isLeader) void attempt(true)
-  }
-
-  function onLeader(leading: boolean): void {
-    if (leading === isLeader) return
-    isLeader = leading
-    mirrored = false
-    emit({ type: 'leader-changed', isLeader, at: clock.now() })
-    if (!leading) post({ type: 'hello', userId })
-    refresh()
-    status.set({ isLeader })
-    if (leading) void recount()
-  }
-
-  function lead(): void {
-    resign?.()
-    channel?.close()
-    channel = openTabChannel(`autosync:${storage.name}`, onTabMessage)
-    resign = electLeader(`autosync:${storage.name}:${userId}`, onLeader)
-    if (!isLeader) post({ type: 'hello', userId })
-  }
+      status.set({ ...leaderStatus, isLeader: false })
+    },
+    onSyncNowRequest: () => void attempt(true),
+    onLeader(isLeader) {
+      mirrored = false
+      emit({ type: 'leader-changed', isLeader, at: clock.now() })
+      refresh()
+      status.set({ isLeader })
+      if (isLeader) void recount()
+    },
+  })
 
   function onEnded(manual: boolean, error: unknown, done: number, startedAt: number, refused?: SyncErrorInfo): void {
     const end = clock.now()
@@ -225,7 +185,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       if (recovered) emit({ type: 'sync-enabled', reason: manual ? 'sync-now' : 'recovered', at: end })
       return
     }
-    const info = errorInfo(error)
+    const info = errorInfo(error, end)
     status.set({ lastError: info, progress: null })
     if (AdapterError.isInstance(error) && error.kind === 'auth') {
       state.authPaused = true
@@ -234,17 +194,9 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       return
     }
     failures++
-    logger.warn(`${log} Sync failed (${failures}/${maxFailures}): ${info.message}`)
-    if (failures >= maxFailures) {
-      breakerOpen = true
-      state.retryAt = null
-      state.disabledUntil = end + recoveryMs
-    } else {
-      let delay = backoff.delay(failures, random)
-      const retryAfterMs = AdapterError.isInstance(error) ? error.retryAfterMs : undefined
-      if (retryAfterMs !== undefined) delay = Math.max(delay, Math.min(retryAfterMs, backoff.maxMs))
-      state.retryAt = end + delay
-    }
+    logger.warn(`${log} Sync failed (${failures}/${policy.maxConsecutiveFailures}): ${info.message}`)
+    Object.assign(state, afterFailure(failures, error, end, policy))
+    breakerOpen = state.disabledUntil !== null
     refresh()
     const nextSyncAt = status.get().nextSyncAt
     emit({ type: 'sync-failed', error: info, consecutiveFailures: failures, nextSyncAt, at: end })
@@ -289,7 +241,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
           emit,
           onProgress: (progress) => status.set({ progress }),
           onRefused: (refusal) => {
-            refused = errorInfo(refusal)
+            refused = errorInfo(refusal, clock.now())
             status.set({ lastError: refused })
           },
         })
@@ -324,7 +276,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   }
 
   const onPageHide = () => {
-    if (isLeader && state.pendingChanges + bufferedEvents > 0) void attempt(true)
+    if (tabs.isLeader() && state.pendingChanges + bufferedEvents > 0) void attempt(true)
   }
 
   async function abortFlight(): Promise<void> {
@@ -362,7 +314,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       state.periodicFrom = clock.now()
       if (state.pendingChanges > 0) openBurst()
       status.set({ isInitialized: true, lastSyncTime })
-      lead()
+      tabs.join()
       refresh()
       logger.info(`${log} Event listeners set up`)
     },
@@ -373,51 +325,22 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       detach = []
       removeFilter?.()
       removeFilter = undefined
-      resign?.()
-      resign = undefined
-      channel?.close()
-      channel = undefined
+      tabs.leave()
       await abortFlight()
       for (const teardown of teardowns.values()) teardown()
       teardowns.clear()
       refresh()
     },
     async syncNow() {
-      if (state.started && !isLeader) {
-        post({ type: 'sync-now', userId })
+      if (state.started && !tabs.isLeader()) {
+        tabs.requestSyncNow()
         return
       }
       state.authPaused = false
       await attempt(true)
     },
-    async backup(): Promise<BackupResult> {
-      if (!adapter.backup || !adapter.capabilities.backup) {
-        throw new AutoSyncError(`[autosync] [sync] The "${adapter.name}" adapter cannot store backups`)
-      }
-      const createdAt = clock.now()
-      const context = { userId, clientId: storage.clientId }
-      const tables: Record<string, Record<string, unknown>[]> = {}
-      for (const table of storage.syncedTables) {
-        const records = await storage.getAll(table)
-        tables[table] = records.filter((value) => {
-          const owner = storage.userIdField ? (value[storage.userIdField] as string | undefined) : undefined
-          const event = { type: 'create', table, value, userId: owner ?? userId, timestamp: createdAt, origin: 'local' }
-          return (owner === undefined || owner === userId) && !skipReason(plugins, event as never, context)
-        })
-      }
-      const snapshot = {
-        backupId: `${storage.clientId}:${createdAt}`,
-        clientId: storage.clientId,
-        userId,
-        createdAt,
-        tables,
-      }
-      const result = await adapter.backup(snapshot, {
-        signal: new AbortController().signal,
-        userId,
-        clientId: storage.clientId,
-        logger,
-      })
+    async backup() {
+      const result = await backupSnapshot({ storage, adapter, plugins, userId, now: clock.now(), logger })
       emit({ type: 'backup-succeeded', result, at: clock.now() })
       return result
     },
@@ -449,7 +372,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
         status.set({ lastSyncTime: (await storage.metadata.get<number>(metadataKey())) ?? null })
         await recount()
         if (state.pendingChanges > 0) openBurst()
-        lead()
+        tabs.join()
       }
       refresh()
       emit({ type: 'user-switched', previousUserId, userId: next, at: clock.now() })
@@ -478,7 +401,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     on: (type, listener) => lifecycle.on(type, listener as never),
   }
   status.subscribe((next) => {
-    if (isLeader) post({ type: 'status', userId, status: next })
+    tabs.publish(next)
   })
   storage.setActiveUser(userId)
   installFilter()

@@ -9,12 +9,14 @@ interface LockManagerLike {
   request(name: string, options: { signal: AbortSignal }, callback: () => Promise<void>): Promise<unknown>
 }
 
+const locksOf = () => (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks
+
 /**
  * Holds the Web Lock `name` while this tab leads; where Web Locks are missing (Node) this instance leads at once.
  * A frozen tab gives the lock up so another tab takes over. Returns a function that resigns.
  */
 export function electLeader(name: string, onChange: (isLeader: boolean) => void): () => void {
-  const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks
+  const locks = locksOf()
   if (!locks) {
     onChange(true)
     return () => onChange(false)
@@ -55,10 +57,62 @@ export function electLeader(name: string, onChange: (isLeader: boolean) => void)
   }
 }
 
-/** The tabs' channel for one database, or `undefined` where BroadcastChannel is missing. */
+/** The engines' channel for one database; `undefined` without Web Locks (every instance leads) or BroadcastChannel. */
 export function openTabChannel(name: string, onMessage: (message: TabMessage) => void) {
-  if (typeof BroadcastChannel === 'undefined') return undefined
+  if (typeof BroadcastChannel === 'undefined' || !locksOf()) return undefined
   const channel = new BroadcastChannel(name)
   channel.onmessage = (event: MessageEvent<TabMessage>) => onMessage(event.data)
   return channel
+}
+
+export interface TabHooks {
+  database: string
+  userId(): string | null
+  status(): SyncStatus
+  onLeader(isLeader: boolean): void
+  /** A follower received the leader's status. */
+  onLeaderStatus(status: SyncStatus): void
+  /** The leader was asked by a follower to sync now. */
+  onSyncNowRequest(): void
+}
+
+/** One uploader per database and user: the Web Lock election plus the channel followers and the leader talk on. */
+export function createTabs(hooks: TabHooks) {
+  let leading = false
+  let resign: (() => void) | undefined
+  let channel: BroadcastChannel | undefined
+  const post = (message: TabMessage) => channel?.postMessage(message)
+  const hello = () => post({ type: 'hello', userId: hooks.userId() })
+  const onMessage = (message: TabMessage) => {
+    if (message.userId !== hooks.userId()) return
+    if (message.type === 'status' && !leading) hooks.onLeaderStatus(message.status)
+    if (message.type === 'hello' && leading) post({ type: 'status', userId: message.userId, status: hooks.status() })
+    if (message.type === 'sync-now' && leading) hooks.onSyncNowRequest()
+  }
+  const tabs = {
+    isLeader: () => leading,
+    /** Joins the election of the current user (leaving the previous one). */
+    join(): void {
+      tabs.leave()
+      channel = openTabChannel(`autosync-engine:${hooks.database}`, onMessage)
+      resign = electLeader(`autosync:${hooks.database}:${hooks.userId()}`, (next) => {
+        if (next === leading) return
+        leading = next
+        if (!next) hello()
+        hooks.onLeader(next)
+      })
+      if (!leading) hello()
+    },
+    leave(): void {
+      resign?.()
+      resign = undefined
+      channel?.close()
+      channel = undefined
+    },
+    publish(status: SyncStatus): void {
+      if (leading) post({ type: 'status', userId: hooks.userId(), status })
+    },
+    requestSyncNow: () => post({ type: 'sync-now', userId: hooks.userId() }),
+  }
+  return tabs
 }

@@ -169,7 +169,9 @@ describe('status and events', () => {
     ])
     expect(fixture.statuses.length).toBeGreaterThan(3)
     expect(fixture.eventTypes()).toContain('sync-succeeded')
-    expect(fixture.events.find((event) => event.type === 'change-captured')).toMatchObject({ event: { key: 'a', origin: 'local' } })
+    expect(fixture.events.find((event) => event.type === 'change-captured')).toMatchObject({
+      event: { key: 'a', origin: 'local' },
+    })
     const errors = fixture.messages.filter((message) => message.level === 'error').map((message) => message.text)
     expect(errors.some((text) => text.includes('status subscriber threw'))).toBe(true)
     expect(errors.some((text) => text.includes('"sync-started" listener threw'))).toBe(true)

@@ -1,0 +1,46 @@
+import type { Logger, Storage } from '../types'
+
+export interface Counts {
+  pending: number
+  /** Present when dead letters were counted too. */
+  deadLetters?: number
+}
+
+/**
+ * Reads the persisted counts of one user; calls made while a read runs fold into one more read, so a burst
+ * of captures costs two reads, not one per write.
+ */
+export function createPendingCounter(
+  storage: Storage,
+  currentUser: () => string | null,
+  onCounts: (counts: Counts) => void,
+  logger: Logger,
+) {
+  let running: Promise<void> | undefined
+  let again = false
+  let withDeadLetters = false
+  const count = (deadLetters = true): Promise<void> => {
+    withDeadLetters ||= deadLetters
+    if (running) {
+      again = true
+      return running
+    }
+    const userId = currentUser()
+    const deadLetterCount = withDeadLetters ? storage.deadLetters.count({ userId }) : undefined
+    withDeadLetters = false
+    running = Promise.all([storage.outbox.count({ userId }), deadLetterCount])
+      .then(([pending, dead]) => {
+        if (userId === currentUser()) onCounts(dead === undefined ? { pending } : { pending, deadLetters: dead })
+      })
+      .catch((error) => logger.debug('[autosync] [sync] Could not count pending changes', error))
+      .finally(() => {
+        running = undefined
+        if (again) {
+          again = false
+          void count(false)
+        }
+      })
+    return running
+  }
+  return count
+}
