@@ -79,8 +79,8 @@ describe('atomicity', () => {
     const error = await storage
       .transaction(['notes'], async (tx) => {
         await tx.put('notes', { id: 'a', userId: 'u1' })
-        // Yield a macrotask, as an awaited fetch would: IndexedDB commits the transaction meanwhile.
-        await new Promise((resolve) => setImmediate(resolve))
+        // Awaiting another transaction (as an awaited fetch would) lets IndexedDB commit this one first.
+        await storage.get('notes', 'a')
         await tx.put('notes', { id: 'b', userId: 'u1' })
       })
       .catch((caught) => caught)

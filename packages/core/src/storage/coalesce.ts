@@ -12,6 +12,8 @@ export interface OutboxChange {
   /** Whether the record did not exist before this write. */
   created: boolean
   userId: string | null
+  /** Set by `markSent`: the backend may hold this write even without an ack. */
+  sent?: true
 }
 
 /** One outbox record per transaction; `id` comes from the store's key generator. */
@@ -34,6 +36,8 @@ export interface FoldedChange {
   timestamp: number
   firstTimestamp: number
   userId: string | null
+  /** Whether any folded write was handed to an adapter. */
+  sent: boolean
 }
 
 /** Identity of a record in the outbox: number 1 and string '1' are different keys. */
@@ -46,7 +50,8 @@ function unionFields(left: string[], right: string[]): string[] {
 }
 
 /**
- * DESIGN's coalescing rules: create+update = create, update+delete = delete, create+delete = nothing,
+ * DESIGN's coalescing rules: create+update = create, update+delete = delete, create+delete = nothing
+ * (unless the create was sent),
  * delete+put = a full put; updates keep the union of changed fields and the latest value.
  */
 export function foldChange(
@@ -68,12 +73,15 @@ export function foldChange(
       timestamp,
       firstTimestamp: timestamp,
       userId: change.userId,
+      sent: change.sent === true,
     }
   }
   const created = previous.created
   let op: FoldedChange['op'] = 'put'
   let changedFields: string[] | undefined
-  if (change.op === 'delete') op = created ? 'none' : 'delete'
+  const sent = previous.sent || change.sent === true
+  // A create the backend may already hold (sent, ack lost) is not cancelled: its delete is pushed.
+  if (change.op === 'delete') op = created && !sent ? 'none' : 'delete'
   else if (previous.op === 'put' && !created && previous.changedFields && change.changedFields) {
     changedFields = unionFields(previous.changedFields, change.changedFields)
   }
@@ -85,6 +93,7 @@ export function foldChange(
     seq,
     timestamp,
     userId: change.userId,
+    sent,
   }
 }
 

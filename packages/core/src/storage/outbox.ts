@@ -39,10 +39,11 @@ async function walk(transaction: AnyTransaction, options: WalkOptions): Promise<
       if (seq <= afterSeq) continue
       const identity = changeIdentity(change.userId, change.table, change.key)
       const previous = folded.get(identity)
-      // Stop at the first new record beyond the limit; later versions of listed records stay for the next read.
-      if (!previous && live >= limit) return folded
       const next = foldChange(previous, change, seq, entry.timestamp)
-      live += (next.op === 'none' ? 0 : 1) - (previous && previous.op !== 'none' ? 1 : 0)
+      const added = (next.op === 'none' ? 0 : 1) - (previous && previous.op !== 'none' ? 1 : 0)
+      // Stop before the limit is exceeded; later versions of listed records stay for the next read.
+      if (added > 0 && live >= limit) return folded
+      live += added
       folded.set(identity, next)
     }
     cursor = await cursor.continue()
@@ -50,10 +51,11 @@ async function walk(transaction: AnyTransaction, options: WalkOptions): Promise<
   return folded
 }
 
-/** Removes every version up to each acknowledged `seq`; runs inside the caller's readwrite transaction. */
-export async function acknowledgeIn(
+/** Applies `edit` to every stored change at or below the given version of its record; runs in the caller's transaction. */
+async function editVersions(
   transaction: AnyTransaction,
   versions: readonly AcknowledgedVersion[],
+  edit: (entry: OutboxEntry, index: number) => boolean,
 ): Promise<void> {
   if (versions.length === 0) return
   const byRecord = new Map<string, { seq: number; userId?: string | null }>()
@@ -71,20 +73,37 @@ export async function acknowledgeIn(
   while (cursor) {
     const entry = cursor.value as OutboxEntry
     let changed = false
-    let remaining = 0
     entry.changes.forEach((change, index) => {
       if (!change) return
-      const acked = byRecord.get(`${change.table}\u0000${typeof change.key}\u0000${change.key}`)
+      const target = byRecord.get(`${change.table}\u0000${typeof change.key}\u0000${change.key}`)
       const seq = entry.id * versionsPerEntry + index
-      const sameUser = acked?.userId === undefined || acked.userId === change.userId
-      if (acked && sameUser && seq <= acked.seq) {
-        entry.changes[index] = null
-        changed = true
-      } else remaining++
+      const sameUser = target?.userId === undefined || target.userId === change.userId
+      if (target && sameUser && seq <= target.seq && edit(entry, index)) changed = true
     })
-    if (changed) (remaining === 0 ? cursor.delete!() : cursor.update!(entry)).catch(noop)
+    if (changed) {
+      const empty = entry.changes.every((change) => change === null)
+      ;(empty ? cursor.delete!() : cursor.update!(entry)).catch(noop)
+    }
     cursor = await cursor.continue()
   }
+}
+
+/** Removes every version up to each acknowledged `seq`; runs inside the caller's readwrite transaction. */
+export function acknowledgeIn(transaction: AnyTransaction, versions: readonly AcknowledgedVersion[]): Promise<void> {
+  return editVersions(transaction, versions, (entry, index) => {
+    entry.changes[index] = null
+    return true
+  })
+}
+
+/** Marks writes as handed to an adapter, so deleting the record later is pushed instead of cancelling the create. */
+function markSentIn(transaction: AnyTransaction, versions: readonly AcknowledgedVersion[]): Promise<void> {
+  return editVersions(transaction, versions, (entry, index) => {
+    const change = entry.changes[index]!
+    if (change.op !== 'put' || change.sent) return false
+    change.sent = true
+    return true
+  })
 }
 
 function summarize(folded: Iterable<FoldedChange>): OutboxSummary {
@@ -153,6 +172,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     acknowledge(versions) {
       return run('readwrite', 'acknowledge', (transaction) => acknowledgeIn(transaction, versions))
+    },
+    markSent(versions) {
+      return run('readwrite', 'markSent', (transaction) => markSentIn(transaction, versions))
     },
     purgeUser(userId) {
       return run('readwrite', 'purgeUser', async (transaction) => {

@@ -1,4 +1,5 @@
-import type { IDBPDatabase } from 'idb'
+import { type IDBPDatabase, unwrap } from 'idb'
+import { AutoSyncError, StorageError } from '../errors'
 import { outboxStore } from './constants'
 import { mapStorageError, mapTransactionError } from './map-error'
 import { tableConfig, type WriteContext } from './prepare'
@@ -12,6 +13,15 @@ export interface RunnerOptions {
 }
 
 const noop = () => {}
+
+/** Resolves on `complete`, rejects with the transaction's error on `abort`. */
+function whenDone(transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve()
+    transaction.onabort = () =>
+      reject(transaction.error ?? new DOMException('The transaction was aborted.', 'AbortError'))
+  })
+}
 
 export type RunTransaction = <R>(
   tables: readonly string[],
@@ -31,11 +41,12 @@ export function createTransactionRunner(options: RunnerOptions): RunTransaction 
       '[autosync] [storage] a transaction committed before its callback finished (it awaited something other than a tx call); its committed writes are queued separately',
     )
     if (writer.captured.length > 0) {
-      const transaction = database.transaction([outboxStore], 'readwrite') as WriteTransaction
+      const transaction = unwrap(database).transaction([outboxStore], 'readwrite')
+      const done = whenDone(transaction)
       const recovery = createWriter(transaction, options.context)
       recovery.captured.push(...writer.captured)
       await recovery.flush()
-      await transaction.done
+      await done
     }
     options.publish(writer)
   }
@@ -47,11 +58,11 @@ export function createTransactionRunner(options: RunnerOptions): RunTransaction 
     if (configs.some((config) => config.sync)) names.push(outboxStore)
     let transaction: WriteTransaction
     try {
-      transaction = database.transaction(names, 'readwrite') as WriteTransaction
+      transaction = unwrap(database).transaction(names, 'readwrite')
     } catch (error) {
       throw mapStorageError(error, action)
     }
-    const done = transaction.done
+    const done = whenDone(transaction)
     done.catch(noop)
     const writer = createWriter(transaction, options.context)
     let result: Awaited<ReturnType<typeof body>>
@@ -69,8 +80,16 @@ export function createTransactionRunner(options: RunnerOptions): RunTransaction 
         () => true,
         () => false,
       )
-      if (!aborted && committed) await recoverEarlyCommit(writer, database)
-      throw mapTransactionError(error, action)
+      if (!aborted && committed) {
+        await recoverEarlyCommit(writer, database)
+        throw new StorageError(
+          `[storage] ${action}: the transaction committed before its callback finished; await only tx calls inside storage.transaction()`,
+          { cause: error },
+        )
+      }
+      // A failed request aborted the transaction: its own error says more than the follow-up failure.
+      const cause = aborted || AutoSyncError.isInstance(error) ? error : (transaction.error ?? error)
+      throw mapTransactionError(cause, action)
     }
     try {
       await done

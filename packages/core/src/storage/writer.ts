@@ -1,4 +1,3 @@
-import type { IDBPTransaction } from 'idb'
 import { ValidationError } from '../errors'
 import type { RecordKey, StorageEvent, StorageTransaction } from '../types'
 import { isPlainObject } from '../validation'
@@ -16,7 +15,16 @@ import {
   type WriteContext,
 } from './prepare'
 
-export type WriteTransaction = IDBPTransaction<unknown, string[], 'readwrite'>
+/** A raw readwrite transaction: the write path uses IndexedDB directly, without promise wrappers per request. */
+export type WriteTransaction = IDBTransaction
+
+/** The answer of one request; a failed request aborts the transaction, which the runner reports. */
+function result<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+}
 
 export interface CapturedChange {
   change: OutboxChange
@@ -73,10 +81,11 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
 
   function putPrepared(record: PreparedRecord): Promise<void> {
     const store = transaction.objectStore(record.table.name)
-    const previousRequest = store.get(record.key)
-    const putRequest = store.put(record.value)
+    const previousRequest = result(store.get(record.key))
+    // Capture as soon as the read answers: waiting for the put's answer too would cost a round trip.
+    store.put(record.value)
     return track(
-      Promise.all([previousRequest, putRequest]).then(([previous]) => {
+      previousRequest.then((previous) => {
         const created = previous === undefined
         const event = localEvent({
           type: created ? 'create' : 'update',
@@ -103,7 +112,7 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
     const store = transaction.objectStore(table.name)
     const simple = records.every((record) => typeof record.key === 'string' || typeof record.key === 'number')
     if (!simple || records.length < 16) {
-      return Promise.all(records.map((record) => store.getKey(record.key))).then(
+      return Promise.all(records.map((record) => result(store.getKey(record.key)))).then(
         (keys) => new Set(keys.filter((key) => key !== undefined) as RecordKey[]),
       )
     }
@@ -114,16 +123,16 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
       if (compareKeys(key, lowest) < 0) lowest = key
       if (compareKeys(key, highest) > 0) highest = key
     }
-    return store.getAllKeys(IDBKeyRange.bound(lowest, highest)).then((keys) => new Set(keys as RecordKey[]))
+    return result(store.getAllKeys(IDBKeyRange.bound(lowest, highest))).then((keys) => new Set(keys as RecordKey[]))
   }
 
   function bulkPutPrepared(table: TableConfig, records: readonly PreparedRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve()
     const existingRequest = existingKeys(table, records)
     const store = transaction.objectStore(table.name)
-    const puts = records.map((record) => store.put(record.value))
+    for (const record of records) store.put(record.value)
     return track(
-      Promise.all([existingRequest, Promise.all(puts)]).then(([existing]) => {
+      existingRequest.then((existing) => {
         for (const record of records) {
           const created = !existing.has(record.key)
           existing.add(record.key)
@@ -160,7 +169,7 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
 
     async get(table, key) {
       const config = tableConfig(context, table)
-      return transaction.objectStore(config.name).get(keyOf(config, key))
+      return result(transaction.objectStore(config.name).get(keyOf(config, key)))
     },
 
     async put(table, value) {
@@ -169,36 +178,35 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
 
     async add(table, value) {
       const record = prepareRecord(context, table, value)
-      const request = transaction
-        .objectStore(record.table.name)
-        .add(record.value)
-        .then(
-          () => {
-            const event = localEvent({
-              type: 'create',
-              table: record.table.name,
-              key: record.key,
-              value: record.value,
-              userId: record.userId,
-            })
-            capture(record.table, event, {
-              table: record.table.name,
-              key: record.key,
-              op: 'put',
-              json: record.json,
-              created: true,
-              userId: record.userId,
-            })
-          },
-          (error: unknown) => {
-            if ((error as { name?: string })?.name !== 'ConstraintError') throw mapStorageError(error, 'add')
-            throw new ValidationError(`[storage] add: "${record.table.name}" already has a record with this key`, {
-              table: record.table.name,
-              key: record.key,
-              field: record.table.keyPath,
-            })
-          },
-        )
+      const addRequest = transaction.objectStore(record.table.name).add(record.value)
+      const request = result(addRequest).then(
+        () => {
+          const event = localEvent({
+            type: 'create',
+            table: record.table.name,
+            key: record.key,
+            value: record.value,
+            userId: record.userId,
+          })
+          capture(record.table, event, {
+            table: record.table.name,
+            key: record.key,
+            op: 'put',
+            json: record.json,
+            created: true,
+            userId: record.userId,
+          })
+        },
+        (error: unknown) => {
+          if ((error as { name?: string })?.name !== 'ConstraintError') throw mapStorageError(error, 'add')
+          // The transaction aborts on this failure either way; the error names the key.
+          throw new ValidationError(`[storage] add: "${record.table.name}" already has a record with this key`, {
+            table: record.table.name,
+            key: record.key,
+            field: record.table.keyPath,
+          })
+        },
+      )
       return track(request)
     },
 
@@ -220,7 +228,7 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
         })
       }
       const store = transaction.objectStore(config.name)
-      const previous = await track(store.get(recordKey))
+      const previous = await track(result(store.get(recordKey)))
       if (previous === undefined) {
         throw new ValidationError(`[storage] update: "${config.name}" has no record with this key`, {
           table: config.name,
@@ -232,7 +240,7 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
       const next = { ...previous, ...changes }
       const record = prepareValue(context, config, next, recordKey)
       const changedFields = Object.keys(changes)
-      await track(store.put(next))
+      store.put(next)
       const event = localEvent({
         type: 'update',
         table: config.name,
@@ -258,10 +266,10 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
       const config = tableConfig(context, table)
       const recordKey = keyOf(config, key)
       const store = transaction.objectStore(config.name)
-      const previousRequest = store.get(recordKey)
-      const deleteRequest = store.delete(recordKey)
+      const previousRequest = result(store.get(recordKey))
+      store.delete(recordKey)
       await track(
-        Promise.all([previousRequest, deleteRequest]).then(([previous]) => {
+        previousRequest.then((previous) => {
           // Deleting a missing record changes nothing: no change, no event.
           if (previous === undefined) return
           const userId = ownerOf(context, previous)
@@ -275,10 +283,13 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
       const config = tableConfig(context, table)
       const store = transaction.objectStore(config.name)
       // Owners are needed to partition the deletes by user; keys suffice without a userIdField.
-      const existing = context.userIdField ? store.getAll() : store.getAllKeys()
+      const existing = result<unknown[]>(
+        (context.userIdField ? store.getAll() : store.getAllKeys()) as IDBRequest<unknown[]>,
+      )
       const keyPath = config.keyPath
+      store.clear()
       await track(
-        Promise.all([existing, store.clear()]).then(([rows]) => {
+        existing.then((rows) => {
           for (const row of rows as unknown[]) {
             const previous = context.userIdField ? (row as Record<string, unknown>) : undefined
             const key = (previous ? previous[keyPath] : row) as RecordKey
@@ -297,14 +308,17 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
         pending = []
         await Promise.all(batch)
       }
-      if (captured.length === 0) return
-      const store = transaction.objectStore(outboxStore)
-      const timestamp = context.clock.now()
       const requests: Promise<IDBValidKey>[] = []
-      for (let start = 0; start < captured.length; start += versionsPerEntry) {
-        const changes = captured.slice(start, start + versionsPerEntry).map((entry) => entry.change)
-        requests.push(store.add({ timestamp, changes }))
+      if (captured.length > 0) {
+        const store = transaction.objectStore(outboxStore)
+        const timestamp = context.clock.now()
+        for (let start = 0; start < captured.length; start += versionsPerEntry) {
+          const changes = captured.slice(start, start + versionsPerEntry).map((entry) => entry.change)
+          requests.push(result(store.add({ timestamp, changes })))
+        }
       }
+      // Nothing else will be written: committing now saves a round trip before IndexedDB would auto-commit.
+      transaction.commit?.()
       const ids = await Promise.all(requests)
       captured.forEach((entry, index) => {
         const id = ids[Math.floor(index / versionsPerEntry)] as number
