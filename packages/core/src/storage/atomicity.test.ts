@@ -40,7 +40,7 @@ describe('atomicity', () => {
         await tx.put('notes', { id: 'fresh', userId: 'u1' })
         await tx.add('notes', { id: 'taken', userId: 'u1' })
       }),
-    ).rejects.toThrow(/already has a record/)
+    ).rejects.toThrow(/key exists/)
     expect(await storage.get('notes', 'fresh')).toBeUndefined()
     expect(await storage.outbox.count()).toBe(0)
     expect(events).toEqual([])

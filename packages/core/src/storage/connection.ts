@@ -1,4 +1,3 @@
-import { type IDBPDatabase, wrap } from 'idb'
 import { StorageError } from '../errors'
 import type { Clock, StorageLifecycleEvent } from '../types'
 import { mapStorageError } from './map-error'
@@ -15,7 +14,7 @@ export interface ConnectionOptions {
 
 export interface Connection {
   /** The open database; reopens lazily after an unexpected close. */
-  database(): Promise<IDBPDatabase>
+  database(): Promise<IDBDatabase>
   close(): void
 }
 
@@ -25,7 +24,7 @@ export interface Connection {
  * next call, and an upgrade blocked by another tab fails after `blockedTimeoutMs` instead of hanging.
  */
 export function createConnection(options: ConnectionOptions): Connection {
-  let current: Promise<IDBPDatabase> | undefined
+  let current: Promise<IDBDatabase> | undefined
   let state: 'open' | 'version-changed' | 'closed' = 'open'
   let reopening = false
 
@@ -46,7 +45,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     }
   }
 
-  function open(): Promise<IDBPDatabase> {
+  function open(): Promise<IDBDatabase> {
     return new Promise((resolve, reject) => {
       let settled = false
       let timer: unknown
@@ -78,7 +77,7 @@ export function createConnection(options: ConnectionOptions): Connection {
         if (settled) return raw.close()
         settled = true
         attach(raw)
-        resolve(wrap(raw))
+        resolve(raw)
       }
       request.onerror = (event) => {
         if (timer !== undefined) options.clock.clearTimeout(timer)

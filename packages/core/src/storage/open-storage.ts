@@ -9,7 +9,7 @@ import type {
   StorageSchema,
   StorageTransaction,
 } from '../types'
-import { assertValidOptions, isPlainObject } from '../validation'
+import { assertValidOptions } from '../validation'
 import { openTabChannel, type TabMessage } from './broadcast'
 import { createConnection } from './connection'
 import { createDeadLetterStore } from './dead-letters'
@@ -18,6 +18,7 @@ import { mapStorageError } from './map-error'
 import { createMetadataStore, loadClientId } from './metadata'
 import { createOutbox } from './outbox'
 import { assertKey, prepareRecord, type TableConfig, tableConfig, type WriteContext } from './prepare'
+import { inTransaction, result } from './request'
 import { upgradeSchema } from './schema'
 import { createSubscribable } from './subscribable'
 import { createTransactionRunner } from './transaction-runner'
@@ -121,9 +122,12 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     throw mapStorageError(error, `opening "${options.name}"`)
   }
 
-  async function read<T>(action: string, body: () => Promise<T>): Promise<T> {
+  async function read<T>(action: string, table: string, body: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+    const config = tableConfig(context, table)
     try {
-      return await body()
+      return await inTransaction(await database(), config.name, 'readonly', (transaction) =>
+        result(body(transaction.objectStore(config.name))),
+      )
     } catch (error) {
       throw mapStorageError(error, action)
     }
@@ -135,7 +139,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     syncedTables: [...tables.values()].filter((table) => table.sync).map((table) => table.name),
     userIdField: options.userIdField,
     events: { on: bus.on, onAny: bus.onAny },
-    outbox: createOutbox({ database }),
+    outbox: createOutbox(database),
     deadLetters: createDeadLetterStore({
       database,
       syncedTable: (table) => tables.get(table)?.sync === true,
@@ -145,18 +149,11 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     metadata: createMetadataStore(database),
 
     async get(table, key) {
-      const config = tableConfig(context, table)
-      assertKey(config, key)
-      return read('get', async () => (await database()).get(config.name, key))
+      assertKey(tableConfig(context, table), key)
+      return read('get', table, (store) => store.get(key))
     },
-    async getAll(table, query, count) {
-      const config = tableConfig(context, table)
-      return read('getAll', async () => (await database()).getAll(config.name, query ?? undefined, count))
-    },
-    async count(table, query) {
-      const config = tableConfig(context, table)
-      return read('count', async () => (await database()).count(config.name, query ?? undefined))
-    },
+    getAll: async (table, query, count) => read('getAll', table, (store) => store.getAll(query, count)),
+    count: async (table, query) => read('count', table, (store) => store.count(query ?? undefined)),
     async put(table, value) {
       const record = prepareRecord(context, table, value)
       return run([table], 'put', (writer) => writer.putPrepared(record))
@@ -166,15 +163,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
       return run([table], 'add', (writer) => writer.add(table, value))
     },
     async update(table, key, changes) {
-      const config = tableConfig(context, table)
-      assertKey(config, key)
-      if (!isPlainObject(changes)) {
-        throw new ValidationError(`[storage] update: changes to "${config.name}" must be a plain object`, {
-          table: config.name,
-          key,
-          field: 'changes',
-        })
-      }
+      assertKey(tableConfig(context, table), key)
       return run([table], 'update', (writer) => writer.update(table, key, changes))
     },
     async delete(table, key) {

@@ -3,7 +3,6 @@ import type { RecordKey, StorageEvent, StorageTransaction } from '../types'
 import { isPlainObject } from '../validation'
 import type { OutboxChange } from './coalesce'
 import { outboxStore, versionsPerEntry } from './constants'
-import { mapStorageError } from './map-error'
 import {
   assertKey,
   ownerOf,
@@ -14,17 +13,7 @@ import {
   tableConfig,
   type WriteContext,
 } from './prepare'
-
-/** A raw readwrite transaction: the write path uses IndexedDB directly, without promise wrappers per request. */
-export type WriteTransaction = IDBTransaction
-
-/** The answer of one request; a failed request aborts the transaction, which the runner reports. */
-function result<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result)
-    request.onerror = () => reject(request.error)
-  })
-}
+import { result } from './request'
 
 export interface CapturedChange {
   change: OutboxChange
@@ -35,15 +24,27 @@ export interface CapturedChange {
 export interface TransactionWriter extends StorageTransaction {
   putPrepared(record: PreparedRecord): Promise<void>
   bulkPutPrepared(table: TableConfig, records: readonly PreparedRecord[]): Promise<void>
-  /** Waits for the issued requests, then writes the outbox entry; still inside the transaction. */
+  /** Waits for the reads writes depend on, then writes the outbox entry and commits. */
   flush(): Promise<void>
   readonly events: StorageEvent[]
   readonly captured: CapturedChange[]
 }
 
+type EventFields = Pick<StorageEvent, 'type' | 'key' | 'value' | 'previous' | 'changedFields' | 'userId'>
+
 const noop = () => {}
 
-export function createWriter(transaction: WriteTransaction, context: WriteContext): TransactionWriter {
+/** IndexedDB key order for strings and numbers: every number sorts before every string. */
+function compareKeys(left: RecordKey, right: RecordKey): number {
+  if (typeof left !== typeof right) return typeof left === 'number' ? -1 : 1
+  return left < right ? -1 : left > right ? 1 : 0
+}
+
+/**
+ * Writes through raw requests (no promise per put). Only the reads a change depends on (did the record
+ * exist?) are awaited, so the outbox entry and the commit follow the writes without a round trip.
+ */
+export function createWriter(transaction: IDBTransaction, context: WriteContext): TransactionWriter {
   const events: StorageEvent[] = []
   const captured: CapturedChange[] = []
   let pending: Promise<unknown>[] = []
@@ -54,8 +55,11 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
     return promise
   }
 
-  /** Runs the capture filters (synchronously, inside the transaction) and records the change. */
-  function capture(table: TableConfig, event: StorageEvent, change: OutboxChange, emit = true): void {
+  const store = (table: TableConfig) => transaction.objectStore(table.name)
+
+  /** Builds the event, runs the capture filters synchronously and records the outbox change. */
+  function capture(table: TableConfig, fields: EventFields, json?: string, created = false, emit = true): void {
+    const event: StorageEvent = { ...fields, table: table.name, timestamp: context.clock.now(), origin: 'local' }
     if (table.sync) {
       for (const filter of context.filters) {
         let verdict: false | string = false
@@ -63,58 +67,46 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
           verdict = filter(event)
         } catch (error) {
           // A broken filter must not lose a write: the change is captured.
-          context.logger.error('[autosync] [storage] a capture filter threw; the change is captured', error)
+          context.logger.error('[autosync] [storage] a capture filter threw', error)
         }
         if (typeof verdict === 'string') {
           event.skipped = verdict
           break
         }
       }
-      if (event.skipped === undefined) captured.push({ change, event })
+      if (event.skipped === undefined) {
+        const op = fields.type === 'delete' ? 'delete' : 'put'
+        const change: OutboxChange = { table: table.name, key: fields.key!, op, created, userId: fields.userId }
+        if (json !== undefined) change.json = json
+        if (fields.changedFields) change.changedFields = fields.changedFields
+        captured.push({ change, event })
+      }
     }
     if (emit) events.push(event)
   }
 
-  function localEvent(fields: Omit<StorageEvent, 'timestamp' | 'origin'>): StorageEvent {
-    return { ...fields, timestamp: context.clock.now(), origin: 'local' }
-  }
-
   function putPrepared(record: PreparedRecord): Promise<void> {
-    const store = transaction.objectStore(record.table.name)
-    const previousRequest = result(store.get(record.key))
-    // Capture as soon as the read answers: waiting for the put's answer too would cost a round trip.
-    store.put(record.value)
+    const target = store(record.table)
+    const previousRequest = result(target.get(record.key))
+    target.put(record.value)
     return track(
       previousRequest.then((previous) => {
         const created = previous === undefined
-        const event = localEvent({
-          type: created ? 'create' : 'update',
-          table: record.table.name,
-          key: record.key,
-          value: record.value,
-          previous,
-          userId: record.userId,
-        })
-        const change: OutboxChange = {
-          table: record.table.name,
-          key: record.key,
-          op: 'put',
-          json: record.json,
+        const { key, value, userId } = record
+        capture(
+          record.table,
+          { type: created ? 'create' : 'update', key, value, previous, userId },
+          record.json,
           created,
-          userId: record.userId,
-        }
-        capture(record.table, event, change)
+        )
       }),
     )
   }
 
-  function existingKeys(table: TableConfig, records: readonly PreparedRecord[]): Promise<Set<RecordKey>> {
-    const store = transaction.objectStore(table.name)
-    const simple = records.every((record) => typeof record.key === 'string' || typeof record.key === 'number')
-    if (!simple || records.length < 16) {
-      return Promise.all(records.map((record) => result(store.getKey(record.key)))).then(
-        (keys) => new Set(keys.filter((key) => key !== undefined) as RecordKey[]),
-      )
+  function existingKeys(table: TableConfig, records: readonly PreparedRecord[]): Promise<Set<unknown>> {
+    const target = store(table)
+    if (records.length < 16 || records.some(({ key }) => typeof key !== 'string' && typeof key !== 'number')) {
+      return Promise.all(records.map(({ key }) => result(target.getKey(key)))).then((keys) => new Set(keys))
     }
     // One request over the key bounds instead of one read per record.
     let lowest = records[0]!.key
@@ -123,34 +115,19 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
       if (compareKeys(key, lowest) < 0) lowest = key
       if (compareKeys(key, highest) > 0) highest = key
     }
-    return result(store.getAllKeys(IDBKeyRange.bound(lowest, highest))).then((keys) => new Set(keys as RecordKey[]))
+    return result(target.getAllKeys(IDBKeyRange.bound(lowest, highest))).then((keys) => new Set(keys))
   }
 
   function bulkPutPrepared(table: TableConfig, records: readonly PreparedRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve()
-    const existingRequest = existingKeys(table, records)
-    const store = transaction.objectStore(table.name)
-    for (const record of records) store.put(record.value)
+    const existing = existingKeys(table, records)
+    const target = store(table)
+    for (const record of records) target.put(record.value)
     return track(
-      existingRequest.then((existing) => {
-        for (const record of records) {
-          const created = !existing.has(record.key)
-          existing.add(record.key)
-          const event = localEvent({
-            type: created ? 'create' : 'update',
-            table: table.name,
-            key: record.key,
-            value: record.value,
-            userId: record.userId,
-          })
-          capture(table, event, {
-            table: table.name,
-            key: record.key,
-            op: 'put',
-            json: record.json,
-            created,
-            userId: record.userId,
-          })
+      existing.then((keys) => {
+        for (const { key, value, userId, json } of records) {
+          const created = !keys.has(key)
+          keys.add(key)
+          capture(table, { type: created ? 'create' : 'update', key, value, userId }, json, created)
         }
       }),
     )
@@ -161,7 +138,11 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
     return key
   }
 
-  const writer: TransactionWriter = {
+  function invalid(table: TableConfig, key: unknown, message: string, field = table.keyPath): ValidationError {
+    return new ValidationError(`[storage] ${message} ("${table.name}")`, { table: table.name, key, field })
+  }
+
+  return {
     events,
     captured,
     putPrepared,
@@ -169,7 +150,7 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
 
     async get(table, key) {
       const config = tableConfig(context, table)
-      return result(transaction.objectStore(config.name).get(keyOf(config, key)))
+      return result(store(config).get(keyOf(config, key)))
     },
 
     async put(table, value) {
@@ -178,126 +159,81 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
 
     async add(table, value) {
       const record = prepareRecord(context, table, value)
-      const addRequest = transaction.objectStore(record.table.name).add(record.value)
-      const request = result(addRequest).then(
-        () => {
-          const event = localEvent({
-            type: 'create',
-            table: record.table.name,
-            key: record.key,
-            value: record.value,
-            userId: record.userId,
-          })
-          capture(record.table, event, {
-            table: record.table.name,
-            key: record.key,
-            op: 'put',
-            json: record.json,
-            created: true,
-            userId: record.userId,
-          })
-        },
-        (error: unknown) => {
-          if ((error as { name?: string })?.name !== 'ConstraintError') throw mapStorageError(error, 'add')
-          // The transaction aborts on this failure either way; the error names the key.
-          throw new ValidationError(`[storage] add: "${record.table.name}" already has a record with this key`, {
-            table: record.table.name,
-            key: record.key,
-            field: record.table.keyPath,
-          })
-        },
+      const { key, userId } = record
+      return track(
+        result(store(record.table).add(record.value)).then(
+          () => capture(record.table, { type: 'create', key, value: record.value, userId }, record.json, true),
+          (error: DOMException) => {
+            // The transaction aborts on this failure either way; the error names the key.
+            throw error?.name === 'ConstraintError' ? invalid(record.table, key, 'add: the key exists') : error
+          },
+        ),
       )
-      return track(request)
     },
 
     async update(table, key, changes) {
       const config = tableConfig(context, table)
       const recordKey = keyOf(config, key)
-      if (!isPlainObject(changes)) {
-        throw new ValidationError(`[storage] update: changes to "${config.name}" must be a plain object`, {
-          table: config.name,
-          key: recordKey,
-          field: 'changes',
-        })
-      }
+      if (!isPlainObject(changes)) throw invalid(config, recordKey, 'update: changes must be a plain object', 'changes')
       if (config.keyPath in changes && changes[config.keyPath] !== recordKey) {
-        throw new ValidationError(`[storage] update cannot change the key of a "${config.name}" record`, {
-          table: config.name,
-          key: recordKey,
-          field: config.keyPath,
-        })
+        throw invalid(config, recordKey, 'update cannot change the key')
       }
-      const store = transaction.objectStore(config.name)
-      const previous = await track(result(store.get(recordKey)))
-      if (previous === undefined) {
-        throw new ValidationError(`[storage] update: "${config.name}" has no record with this key`, {
-          table: config.name,
-          key: recordKey,
-          field: config.keyPath,
-        })
-      }
+      const previous = await track(result(store(config).get(recordKey)))
+      if (previous === undefined) throw invalid(config, recordKey, 'update: no record with this key')
       // Spread defines own properties, so a `__proto__` key stays data and never reaches a prototype.
       const next = { ...previous, ...changes }
       const record = prepareValue(context, config, next, recordKey)
+      store(config).put(next)
       const changedFields = Object.keys(changes)
-      store.put(next)
-      const event = localEvent({
-        type: 'update',
-        table: config.name,
-        key: recordKey,
-        value: next,
-        previous,
-        changedFields,
-        userId: record.userId,
-      })
-      capture(config, event, {
-        table: config.name,
-        key: recordKey,
-        op: 'put',
-        json: record.json,
-        changedFields,
-        created: false,
-        userId: record.userId,
-      })
+      capture(
+        config,
+        { type: 'update', key: recordKey, value: next, previous, changedFields, userId: record.userId },
+        record.json,
+      )
       return next as never
     },
 
     async delete(table, key) {
       const config = tableConfig(context, table)
       const recordKey = keyOf(config, key)
-      const store = transaction.objectStore(config.name)
-      const previousRequest = result(store.get(recordKey))
-      store.delete(recordKey)
+      const previousRequest = result(store(config).get(recordKey))
+      store(config).delete(recordKey)
       await track(
         previousRequest.then((previous) => {
           // Deleting a missing record changes nothing: no change, no event.
-          if (previous === undefined) return
-          const userId = ownerOf(context, previous)
-          const event = localEvent({ type: 'delete', table: config.name, key: recordKey, previous, userId })
-          capture(config, event, { table: config.name, key: recordKey, op: 'delete', created: false, userId })
+          if (previous !== undefined) {
+            capture(config, { type: 'delete', key: recordKey, previous, userId: ownerOf(context, previous) })
+          }
         }),
       )
     },
 
     async clear(table) {
       const config = tableConfig(context, table)
-      const store = transaction.objectStore(config.name)
-      // Owners are needed to partition the deletes by user; keys suffice without a userIdField.
-      const existing = result<unknown[]>(
-        (context.userIdField ? store.getAll() : store.getAllKeys()) as IDBRequest<unknown[]>,
-      )
-      const keyPath = config.keyPath
-      store.clear()
+      const target = store(config)
+      // Owners partition the deletes by user; keys suffice without a userIdField.
+      const existing = result((context.userIdField ? target.getAll() : target.getAllKeys()) as IDBRequest<unknown[]>)
+      target.clear()
       await track(
         existing.then((rows) => {
-          for (const row of rows as unknown[]) {
+          for (const row of rows) {
             const previous = context.userIdField ? (row as Record<string, unknown>) : undefined
-            const key = (previous ? previous[keyPath] : row) as RecordKey
-            const userId = ownerOf(context, previous)
-            const event = localEvent({ type: 'delete', table: config.name, key, previous, userId })
-            capture(config, event, { table: config.name, key, op: 'delete', created: false, userId }, false)
+            const key = (previous ? previous[config.keyPath] : row) as RecordKey
+            capture(
+              config,
+              { type: 'delete', key, previous, userId: ownerOf(context, previous) },
+              undefined,
+              false,
+              false,
+            )
           }
-          events.push(localEvent({ type: 'clear', table: config.name, userId: context.activeUserId() }))
+          events.push({
+            type: 'clear',
+            table: config.name,
+            userId: context.activeUserId(),
+            timestamp: context.clock.now(),
+            origin: 'local',
+          })
         }),
       )
     },
@@ -309,28 +245,18 @@ export function createWriter(transaction: WriteTransaction, context: WriteContex
         await Promise.all(batch)
       }
       const requests: Promise<IDBValidKey>[] = []
-      if (captured.length > 0) {
-        const store = transaction.objectStore(outboxStore)
-        const timestamp = context.clock.now()
-        for (let start = 0; start < captured.length; start += versionsPerEntry) {
-          const changes = captured.slice(start, start + versionsPerEntry).map((entry) => entry.change)
-          requests.push(result(store.add({ timestamp, changes })))
-        }
+      const timestamp = context.clock.now()
+      for (let start = 0; start < captured.length; start += versionsPerEntry) {
+        const changes = captured.slice(start, start + versionsPerEntry).map((entry) => entry.change)
+        requests.push(result(transaction.objectStore(outboxStore).add({ timestamp, changes })))
       }
       // Nothing else will be written: committing now saves a round trip before IndexedDB would auto-commit.
       transaction.commit?.()
       const ids = await Promise.all(requests)
       captured.forEach((entry, index) => {
-        const id = ids[Math.floor(index / versionsPerEntry)] as number
-        entry.event.seq = id * versionsPerEntry + (index % versionsPerEntry)
+        entry.event.seq =
+          (ids[Math.floor(index / versionsPerEntry)] as number) * versionsPerEntry + (index % versionsPerEntry)
       })
     },
   }
-  return writer
-}
-
-/** IndexedDB key order for strings and numbers: every number sorts before every string. */
-function compareKeys(left: RecordKey, right: RecordKey): number {
-  if (typeof left !== typeof right) return typeof left === 'number' ? -1 : 1
-  return left < right ? -1 : left > right ? 1 : 0
 }

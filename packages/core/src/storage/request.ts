@@ -1,0 +1,45 @@
+/** The answer of one request. A failed request also aborts its transaction unless handled. */
+export function result<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+}
+
+/** Resolves on `complete`, rejects with the transaction's error on `abort`. */
+export function whenDone(transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve()
+    transaction.onabort = () => reject(transaction.error ?? new DOMException('Transaction aborted', 'AbortError'))
+  })
+}
+
+/** Walks a cursor with callbacks (no await per record); `visit` returns `false` to stop early. */
+export function walkCursor(
+  request: IDBRequest<IDBCursorWithValue | null>,
+  visit: (cursor: IDBCursorWithValue) => boolean | void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    request.onerror = () => reject(request.error)
+    request.onsuccess = () => {
+      const cursor = request.result
+      if (!cursor || visit(cursor) === false) resolve()
+      else cursor.continue()
+    }
+  })
+}
+
+/** Runs `body` in a new transaction and resolves with its result once the transaction completed. */
+export async function inTransaction<T>(
+  database: IDBDatabase,
+  stores: string | string[],
+  mode: IDBTransactionMode,
+  body: (transaction: IDBTransaction) => Promise<T> | T,
+): Promise<T> {
+  const transaction = database.transaction(stores, mode)
+  const done = whenDone(transaction)
+  done.catch(() => {})
+  const value = await body(transaction)
+  await done
+  return value
+}
