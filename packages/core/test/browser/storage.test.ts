@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type BundleServer, launchChromium, serveBundle } from '@autosync/test-browser'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+let server: BundleServer
+
+beforeAll(async () => {
+  server = await serveBundle({ entries: { page: fileURLToPath(new URL('./pages/storage.ts', import.meta.url)) } })
+})
+
+afterAll(async () => {
+  await server.close()
+})
+
+async function openPage(page: Page, name: string): Promise<string> {
+  await page.goto(server.url())
+  await page.waitForFunction(() => (window as { ready?: boolean }).ready, null, { polling: 20 })
+  return call<string>(page, 'open', name)
+}
+
+/** Calls `window.api[method](...args)` in the page. */
+function call<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(
+    ([name, parameters]) =>
+      (window as unknown as { api: Record<string, (...parts: unknown[]) => unknown> }).api[name as string]!(
+        ...(parameters as unknown[]),
+      ),
+    [method, args] as const,
+  ) as Promise<T>
+}
+
+describe('storage in real Chromium', () => {
+  it('an aborted transaction leaves nothing; committed writes and their outbox survive a page reload', async () => {
+    const session = await launchChromium()
+    try {
+      const page = await session.context.newPage()
+      const clientId = await openPage(page, 'reload')
+      expect(
+        await call(
+          page,
+          'transaction',
+          [
+            { id: 'a', userId: 'u1' },
+            { id: 'b', userId: 'u1' },
+          ],
+          false,
+        ),
+      ).toBe('committed')
+      expect(
+        await call(
+          page,
+          'transaction',
+          [
+            { id: 'c', userId: 'u1' },
+            { id: 'd', userId: 'u1' },
+          ],
+          true,
+        ),
+      ).toBe('rolled back')
+      expect(await call(page, 'heard')).toEqual([
+        { type: 'create', key: 'a', origin: 'local' },
+        { type: 'create', key: 'b', origin: 'local' },
+      ])
+      const [first] = await call<{ key: string; seq: number; table: string }[]>(page, 'pending')
+      await call(page, 'acknowledge', [first])
+
+      await page.reload()
+      expect(await openPage(page, 'reload')).toBe(clientId)
+      const pending = await call<{ key: string; seq: number }[]>(page, 'pending')
+      expect(pending.map((change) => change.key)).toEqual(['b'])
+      expect(await call<{ id: string }[]>(page, 'getAll')).toEqual([
+        { id: 'a', userId: 'u1' },
+        { id: 'b', userId: 'u1' },
+      ])
+      await call(page, 'put', { id: 'e', userId: 'u1' })
+      const after = await call<{ key: string; seq: number }[]>(page, 'pending')
+      expect(after.at(-1)?.key).toBe('e')
+      expect(after.at(-1)!.seq).toBeGreaterThan(pending[0]!.seq)
+    } finally {
+      await session.close()
+    }
+  })
+
+  it('another tab of the same origin receives events with origin "tab"', async () => {
+    const session = await launchChromium()
+    try {
+      const writer = await session.context.newPage()
+      const listener = await session.context.newPage()
+      await openPage(writer, 'tabs')
+      await openPage(listener, 'tabs')
+      await call(
+        writer,
+        'transaction',
+        [
+          { id: 'x', userId: 'u1' },
+          { id: 'y', userId: 'u1' },
+        ],
+        false,
+      )
+      await listener.waitForFunction(
+        () => (window as unknown as { api: { heard(): unknown[] } }).api.heard().length >= 2,
+        null,
+        { polling: 20 },
+      )
+      expect(await call(listener, 'heard')).toEqual([
+        { type: 'create', key: 'x', origin: 'tab' },
+        { type: 'create', key: 'y', origin: 'tab' },
+      ])
+      expect(await call(writer, 'heard')).toEqual([
+        { type: 'create', key: 'x', origin: 'local' },
+        { type: 'create', key: 'y', origin: 'local' },
+      ])
+    } finally {
+      await session.close()
+    }
+  })
+
+  it('pending changes and the client id survive a browser restart', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'autosync-profile-'))
+    try {
+      const first = await launchChromium({ userDataDir: profile })
+      let clientId: string
+      try {
+        const page = await first.context.newPage()
+        clientId = await openPage(page, 'restart')
+        await call(page, 'put', { id: 'kept', userId: 'u1' })
+        await call(page, 'close')
+      } finally {
+        await first.close()
+      }
+      const second = await launchChromium({ userDataDir: profile })
+      try {
+        const page = await second.context.newPage()
+        expect(await openPage(page, 'restart')).toBe(clientId)
+        const pending = await call<{ key: string; op: string; created: boolean }[]>(page, 'pending')
+        expect(pending).toMatchObject([{ key: 'kept', op: 'put', created: true }])
+      } finally {
+        await second.close()
+      }
+    } finally {
+      rmSync(profile, { recursive: true, force: true })
+    }
+  })
+})
