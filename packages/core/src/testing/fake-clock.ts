@@ -5,6 +5,8 @@ export interface FakeClock extends Clock {
   advance(ms: number): Promise<void>
   /** Advances to the next timer until none is left (at most `limit` timers). */
   runAll(limit?: number): Promise<void>
+  /** Moves time to the earliest timer and fires it; resolves `false` when no timer is left. */
+  runNext(): Promise<boolean>
   /** Timers not yet fired. */
   pending(): number
   /** Lets awaited promises settle without moving time. */
@@ -80,6 +82,14 @@ export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
         await settle()
       }
       throw new Error(`[autosync] [testing] runAll: timers still pending after ${limit}`)
+    },
+    async runNext() {
+      await settle()
+      const timer = due(Number.POSITIVE_INFINITY)
+      if (!timer) return false
+      fire(timer)
+      await settle()
+      return true
     },
     pending: () => timers.length,
     flush: settle,
