@@ -78,6 +78,14 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     filters,
     clock,
     logger,
+    isKey(key) {
+      try {
+        factory.cmp(key, key)
+        return true
+      } catch {
+        return false
+      }
+    },
   }
   const bus = createEventBus(logger)
   const lifecycle = createSubscribable<StorageLifecycleEvent>(logger, 'storage lifecycle')
@@ -149,7 +157,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     metadata: createMetadataStore(database),
 
     async get(table, key) {
-      assertKey(tableConfig(context, table), key)
+      assertKey(context, tableConfig(context, table), key)
       return read('get', table, (store) => store.get(key))
     },
     getAll: async (table, query, count) => read('getAll', table, (store) => store.getAll(query, count)),
@@ -163,11 +171,11 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
       return run([table], 'add', (writer) => writer.add(table, value))
     },
     async update(table, key, changes) {
-      assertKey(tableConfig(context, table), key)
+      assertKey(context, tableConfig(context, table), key)
       return run([table], 'update', (writer) => writer.update(table, key, changes))
     },
     async delete(table, key) {
-      assertKey(tableConfig(context, table), key)
+      assertKey(context, tableConfig(context, table), key)
       return run([table], 'delete', (writer) => writer.delete(table, key))
     },
     async clear(table) {

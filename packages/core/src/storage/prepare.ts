@@ -18,6 +18,8 @@ export interface WriteContext {
   filters: ReadonlySet<CaptureFilter>
   clock: Clock
   logger: Logger
+  /** Whether IndexedDB accepts this key (the factory's `cmp`), for non-strict tables. */
+  isKey(key: unknown): boolean
 }
 
 /** A record validated and serialized before any transaction opens. */
@@ -43,8 +45,8 @@ export function ownerOf(context: WriteContext, value: Record<string, unknown> | 
   return typeof owner === 'string' ? owner : context.activeUserId()
 }
 
-export function assertKey(table: TableConfig, key: unknown): asserts key is RecordKey {
-  assertValidKey(table.name, key, table.strictKeys, table.keyPath)
+export function assertKey(context: WriteContext, table: TableConfig, key: unknown): asserts key is RecordKey {
+  assertValidKey(table.name, key, table.strictKeys, table.keyPath, context.isKey)
 }
 
 /** Validates a whole record for `table` and serializes it when the table syncs. */
@@ -63,7 +65,7 @@ export function prepareValue(context: WriteContext, table: TableConfig, value: u
       field: table.keyPath,
     })
   }
-  assertKey(table, recordKey)
+  assertKey(context, table, recordKey)
   const json = table.sync ? serializeRecord(table.name, recordKey, value, context.maxRecordBytes) : undefined
   return { table, key: recordKey, value, json, userId: ownerOf(context, value) }
 }

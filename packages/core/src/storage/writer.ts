@@ -134,7 +134,7 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
   }
 
   function keyOf(table: TableConfig, key: unknown): RecordKey {
-    assertKey(table, key)
+    assertKey(context, table, key)
     return key
   }
 
