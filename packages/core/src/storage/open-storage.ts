@@ -30,10 +30,6 @@ const defaultClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 }
 
-function uniqueUsers(writer: TransactionWriter): (string | null)[] {
-  return [...new Set(writer.captured.map((entry) => entry.change.userId))]
-}
-
 /**
  * Opens (creating or upgrading) an IndexedDB database whose writes are captured in a transactional
  * outbox. Defaults: `maxRecordBytes` 1 MiB, `strictKeys` true, `blockedTimeoutMs` 10,000,
@@ -113,9 +109,9 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
   function publish(writer: TransactionWriter): void {
     if (writer.events.length === 0) return
     bus.emit(writer.events)
-    const seqs = writer.captured.map((entry) => entry.event.seq ?? 0)
-    const seq = seqs.length > 0 ? Math.max(...seqs) : undefined
-    const userIds = uniqueUsers(writer)
+    // Versions grow in capture order, so the last captured change holds the highest.
+    const seq = writer.captured.at(-1)?.event.seq
+    const userIds = [...new Set(writer.captured.map((entry) => entry.change.userId))]
     if (seq !== undefined) lifecycle.emit({ type: 'captured', seq, userIds, origin: 'local' })
     channel?.post({ events: writer.events, seq, userIds })
   }
