@@ -10,18 +10,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** Why a nested value cannot travel as JSON, or `undefined`. `undefined` itself is allowed: JSON drops it. */
 function valueProblem(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'function':
-      return 'is a function'
-    case 'symbol':
-      return 'is a symbol'
-    case 'bigint':
-      return 'is a bigint'
-    case 'number':
-      return Number.isFinite(value) ? undefined : 'is not a finite number'
-    default:
-      return undefined
-  }
+  const kind = typeof value
+  if (kind === 'function' || kind === 'symbol' || kind === 'bigint') return `is a ${kind}`
+  if (kind === 'number' && !Number.isFinite(value)) return 'is not a finite number'
+  return undefined
 }
 
 function findProblem(
