@@ -187,3 +187,19 @@ describe('status and events', () => {
     expect(fixture.status().phase).toBe('stopped')
   })
 })
+
+describe('an adapter that ignores the abort signal', () => {
+  it('cannot hold up stop() or switchUser()', async () => {
+    const fixture = await createFixture()
+    fixture.steps.push(() => new Promise(() => {}))
+    await fixture.write('a')
+    const running = fixture.autoSync.syncNow()
+    await fixture.clock.flush()
+    expect(fixture.status().phase).toBe('syncing')
+    await fixture.autoSync.switchUser('u2')
+    await running
+    expect(fixture.status()).toMatchObject({ userId: 'u2', consecutiveFailures: 0, phase: 'idle' })
+    await fixture.autoSync.stop()
+    expect(fixture.status().phase).toBe('stopped')
+  })
+})

@@ -29,6 +29,16 @@ export interface PushRun {
   onRefused(error: AdapterError): void
 }
 
+/** Settles with the push, or rejects as soon as the signal aborts: an adapter ignoring it cannot hold up a stop or user switch. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
 /** A deterministic id from the change ids: exactly the same batch retried gets the same id. */
 export function batchIdOf(changes: readonly Change[]): string {
   let first = 0x811c9dc5
@@ -116,7 +126,7 @@ export async function pushBacklog(run: PushRun): Promise<number> {
       const creates = [...byId.values()].filter((change) => change.created)
       if (creates.length > 0) await storage.outbox.markSent?.(creates)
       try {
-        const result = await adapter.push(batch, context)
+        const result = await untilAborted(adapter.push(batch, context), context.signal)
         const accepted = (result?.accepted ?? []).flatMap((id) => byId.get(id) ?? [])
         if (accepted.length > 0) await storage.outbox.acknowledge(accepted)
         const rejected = (result?.rejected ?? []).flatMap(({ changeId, reason }) => {

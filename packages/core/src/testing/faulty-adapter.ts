@@ -37,6 +37,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 function wait(clock: Clock | undefined, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted)
+    return Promise.reject(new AdapterError('[autosync] [faulty] Aborted', { kind: 'network', retryable: true }))
   if (ms <= 0 || !clock) return Promise.resolve()
   return new Promise((resolve, reject) => {
     const handle = clock.setTimeout(() => {
