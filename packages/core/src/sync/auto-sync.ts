@@ -22,6 +22,8 @@ import { createStatusStore, initialStatus } from './status-store'
 const log = 'Auto-sync service:'
 /** Longest random wait before the sync that follows a reconnect, so tabs and devices do not all hit the backend at once. */
 const reconnectJitterMs = 1_000
+/** Least time between two outbox counts caused by captures (each count reads the persisted outbox). */
+const countIntervalMs = 250
 
 /**
  * The sync engine: buffers captured changes, pushes them through the adapter with throttle, backoff, a
@@ -72,6 +74,8 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   let bufferedEvents = 0
   let latestSeq = 0
   let mirrored = false
+  let countedAt = Number.NEGATIVE_INFINITY
+  let countTimer: unknown
   let timer: unknown
   let flight: Promise<void> | undefined
   let controller: AbortController | undefined
@@ -125,6 +129,19 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     logger,
   )
 
+  /** Counting walks the persisted outbox: during a burst of writes, once at once and then at most every countIntervalMs. */
+  function countSoon(): void {
+    if (countTimer !== undefined) return
+    const wait = countedAt + countIntervalMs - clock.now()
+    const count = () => {
+      countTimer = undefined
+      countedAt = clock.now()
+      void recount(false)
+    }
+    if (wait <= 0) count()
+    else countTimer = clock.setTimeout(count, wait)
+  }
+
   function openBurst(): void {
     const now = clock.now()
     state.burstFirst ??= now
@@ -140,7 +157,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     bufferedEvents++
     openBurst()
     refresh()
-    void recount(false)
+    countSoon()
   }
 
   function onOnline(online: boolean): void {
@@ -326,6 +343,8 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       removeFilter?.()
       removeFilter = undefined
       tabs.leave()
+      clock.clearTimeout(countTimer)
+      countTimer = undefined
       await abortFlight()
       for (const teardown of teardowns.values()) teardown()
       teardowns.clear()

@@ -165,3 +165,18 @@ describe('backoff', () => {
     expect(fixture.status().nextSyncAt).toBe(fixture.t0 + 20_000 + 300_000)
   })
 })
+
+describe('pendingChanges', () => {
+  it('follows captures at once, then at most every 250 ms during a burst', async () => {
+    const fixture = await createFixture()
+    await fixture.write('a')
+    expect(fixture.status().pendingChanges).toBe(1)
+    await fixture.write('b')
+    await fixture.write('c')
+    expect(fixture.status().pendingChanges).toBe(1)
+    await fixture.advanceTo(249)
+    expect(fixture.status().pendingChanges).toBe(1)
+    await fixture.advanceTo(250)
+    expect(fixture.status().pendingChanges).toBe(3)
+  })
+})
