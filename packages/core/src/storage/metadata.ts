@@ -1,22 +1,12 @@
 import type { MetadataStore } from '../types'
 import { metadataStore } from './constants'
-import { mapStorageError } from './map-error'
-import { inTransaction, result } from './request'
+import { inTransaction, result, storeRequest } from './request'
 
 export function createMetadataStore(database: () => Promise<IDBDatabase>): MetadataStore {
-  const run = async <T>(action: string, mode: IDBTransactionMode, body: (store: IDBObjectStore) => IDBRequest<T>) => {
-    try {
-      return await inTransaction(await database(), metadataStore, mode, (transaction) =>
-        result(body(transaction.objectStore(metadataStore))),
-      )
-    } catch (error) {
-      throw mapStorageError(error, `metadata.${action}`)
-    }
-  }
   return {
-    get: (key) => run('get', 'readonly', (store) => store.get(key)),
+    get: (key) => storeRequest(database, 'metadata.get', metadataStore, 'readonly', (store) => store.get(key)),
     set: async (key, value) => {
-      await run('set', 'readwrite', (store) => store.put(value, key))
+      await storeRequest(database, 'metadata.set', metadataStore, 'readwrite', (store) => store.put(value, key))
     },
   }
 }

@@ -18,7 +18,7 @@ import { mapStorageError } from './map-error'
 import { createMetadataStore, loadClientId } from './metadata'
 import { createOutbox } from './outbox'
 import { assertKey, prepareRecord, type TableConfig, tableConfig, type WriteContext } from './prepare'
-import { inTransaction, result } from './request'
+import { storeRequest } from './request'
 import { upgradeSchema } from './schema'
 import { createSubscribable } from './subscribable'
 import { createTransactionRunner } from './transaction-runner'
@@ -126,16 +126,14 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     throw mapStorageError(error, `opening "${options.name}"`)
   }
 
-  async function read<T>(action: string, table: string, body: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-    const config = tableConfig(context, table)
-    try {
-      return await inTransaction(await database(), config.name, 'readonly', (transaction) =>
-        result(body(transaction.objectStore(config.name))),
-      )
-    } catch (error) {
-      throw mapStorageError(error, action)
-    }
-  }
+  const read = <T>(action: string, table: string, request: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> =>
+    storeRequest(database, action, tableConfig(context, table).name, 'readonly', request)
+
+  // Each write runs in its own transaction through the writer, which validates before any request.
+  const write =
+    (action: 'put' | 'add' | 'update' | 'delete' | 'clear') =>
+    (table: string, ...rest: unknown[]) =>
+      run([table], action, (writer) => (writer[action] as (...args: unknown[]) => Promise<never>)(table, ...rest))
 
   const storage: Storage = {
     name: options.name,
@@ -158,25 +156,11 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     },
     getAll: async (table, query, count) => read('getAll', table, (store) => store.getAll(query, count)),
     count: async (table, query) => read('count', table, (store) => store.count(query ?? undefined)),
-    async put(table, value) {
-      const record = prepareRecord(context, table, value)
-      return run([table], 'put', (writer) => writer.putPrepared(record))
-    },
-    async add(table, value) {
-      prepareRecord(context, table, value)
-      return run([table], 'add', (writer) => writer.add(table, value))
-    },
-    async update(table, key, changes) {
-      assertKey(context, tableConfig(context, table), key)
-      return run([table], 'update', (writer) => writer.update(table, key, changes))
-    },
-    async delete(table, key) {
-      assertKey(context, tableConfig(context, table), key)
-      return run([table], 'delete', (writer) => writer.delete(table, key))
-    },
-    async clear(table) {
-      return run([table], 'clear', (writer) => writer.clear(table))
-    },
+    put: write('put'),
+    add: write('add'),
+    update: write('update'),
+    delete: write('delete'),
+    clear: write('clear'),
     async bulkPut(table, values) {
       const config = tableConfig(context, table)
       if (!Array.isArray(values)) {

@@ -1,8 +1,7 @@
 import type { Outbox, OutboxSummary, PendingChange, RecordKey } from '../types'
 import { changeIdentity, type FoldedChange, foldChange, type OutboxEntry, toPendingChange } from './coalesce'
 import { outboxStore, versionsPerEntry } from './constants'
-import { mapStorageError } from './map-error'
-import { inTransaction, walkCursor } from './request'
+import { transact, walkCursor } from './request'
 
 export interface AcknowledgedVersion {
   table: string
@@ -103,34 +102,24 @@ function summarize(folded: Iterable<FoldedChange>): OutboxSummary {
   return summary
 }
 
-const liveChanges = (folded: Map<string, FoldedChange>) => [...folded.values()].filter((change) => change.op !== 'none')
-
 export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
-  async function run<T>(action: string, mode: IDBTransactionMode, body: (transaction: IDBTransaction) => Promise<T>) {
-    try {
-      return await inTransaction(await database(), outboxStore, mode, body)
-    } catch (error) {
-      throw mapStorageError(error, `outbox.${action}`)
-    }
-  }
+  const run = <T>(action: string, mode: IDBTransactionMode, body: (transaction: IDBTransaction) => Promise<T>) =>
+    transact(database, `outbox.${action}`, outboxStore, mode, body)
+  const folded = async (action: string, options: WalkOptions = {}) => [
+    ...(await run(action, 'readonly', (transaction) => walk(transaction, options))).values(),
+  ]
+  const live = (changes: FoldedChange[]) => changes.filter((change) => change.op !== 'none')
 
   const outbox: Outbox = {
     async read(options) {
-      const folded = await run('read', 'readonly', (transaction) => walk(transaction, options))
-      const pending: PendingChange[] = []
-      const cancelled: FoldedChange[] = []
-      for (const change of folded.values()) {
-        if (change.op === 'none') cancelled.push(change)
-        else pending.push(toPendingChange(change))
-      }
+      const changes = await folded('read', options)
       // A create deleted before any push is nothing to send: drop its versions now.
+      const cancelled = changes.filter((change) => change.op === 'none')
       if (cancelled.length > 0) await outbox.acknowledge(cancelled)
-      return pending
+      return live(changes).map(toPendingChange)
     },
-    count: async (options = {}) =>
-      liveChanges(await run('count', 'readonly', (transaction) => walk(transaction, options))).length,
-    summary: async (options = {}) =>
-      summarize((await run('summary', 'readonly', (transaction) => walk(transaction, options))).values()),
+    count: async (options) => live(await folded('count', options)).length,
+    summary: async (options) => summarize(await folded('summary', options)),
     acknowledge: (versions) => run('acknowledge', 'readwrite', (transaction) => acknowledgeIn(transaction, versions)),
     // Marks creates handed to an adapter, so deleting the record later is pushed instead of cancelling them.
     markSent: (versions) =>
@@ -144,9 +133,9 @@ export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
       ),
     purgeUser: (userId) =>
       run('purgeUser', 'readwrite', async (transaction) => {
-        const folded = [...(await walk(transaction, { userId })).values()]
-        await acknowledgeIn(transaction, folded)
-        return folded.filter((change) => change.op !== 'none').length
+        const changes = [...(await walk(transaction, { userId })).values()]
+        await acknowledgeIn(transaction, changes)
+        return live(changes).length
       }),
   }
   return outbox

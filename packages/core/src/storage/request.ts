@@ -1,3 +1,5 @@
+import { mapStorageError } from './map-error'
+
 /** The answer of one request. A failed request also aborts its transaction unless handled. */
 export function result<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -43,3 +45,28 @@ export async function inTransaction<T>(
   await done
   return value
 }
+
+/** `inTransaction` on the current connection; IndexedDB failures become AutoSyncErrors naming `action`. */
+export async function transact<T>(
+  database: () => Promise<IDBDatabase>,
+  action: string,
+  stores: string | string[],
+  mode: IDBTransactionMode,
+  body: (transaction: IDBTransaction) => Promise<T> | T,
+): Promise<T> {
+  try {
+    return await inTransaction(await database(), stores, mode, body)
+  } catch (error) {
+    throw mapStorageError(error, action)
+  }
+}
+
+/** One request on one store in its own transaction. */
+export const storeRequest = <T>(
+  database: () => Promise<IDBDatabase>,
+  action: string,
+  store: string,
+  mode: IDBTransactionMode,
+  request: (store: IDBObjectStore) => IDBRequest<T>,
+): Promise<T> =>
+  transact(database, action, store, mode, (transaction) => result(request(transaction.objectStore(store))))
