@@ -17,7 +17,7 @@ import { createEventBus } from './event-bus'
 import { mapStorageError } from './map-error'
 import { createMetadataStore, loadClientId } from './metadata'
 import { createOutbox } from './outbox'
-import { assertKey, prepareRecord, type TableConfig, tableConfig, type WriteContext } from './prepare'
+import { assertKey, type TableConfig, tableConfig, type WriteContext } from './prepare'
 import { storeRequest } from './request'
 import { upgradeSchema } from './schema'
 import { createSubscribable } from './subscribable'
@@ -131,7 +131,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
 
   // Each write runs in its own transaction through the writer, which validates before any request.
   const write =
-    (action: 'put' | 'add' | 'update' | 'delete' | 'clear') =>
+    (action: 'put' | 'add' | 'update' | 'delete' | 'clear' | 'bulkPut') =>
     (table: string, ...rest: unknown[]) =>
       run([table], action, (writer) => (writer[action] as (...args: unknown[]) => Promise<never>)(table, ...rest))
 
@@ -161,17 +161,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     update: write('update'),
     delete: write('delete'),
     clear: write('clear'),
-    async bulkPut(table, values) {
-      const config = tableConfig(context, table)
-      if (!Array.isArray(values)) {
-        throw new ValidationError('[storage] bulkPut needs an array of records', {
-          table: config.name,
-          field: 'values',
-        })
-      }
-      const records = values.map((value) => prepareRecord(context, table, value))
-      return run([table], 'bulkPut', (writer) => writer.bulkPutPrepared(config, records))
-    },
+    bulkPut: write('bulkPut'),
     transaction(tablesOfTransaction, callback) {
       return run(tablesOfTransaction, 'transaction', (writer) => callback(writer as StorageTransaction))
     },

@@ -4,7 +4,6 @@ import type { Logger } from '../types'
 export interface Subscribable<T> {
   subscribe(listener: (value: T) => void): () => void
   emit(value: T): void
-  readonly size: number
 }
 
 export function createSubscribable<T>(logger: Logger, label: string): Subscribable<T> {
@@ -26,9 +25,6 @@ export function createSubscribable<T>(logger: Logger, label: string): Subscribab
           logger.error(`[autosync] [storage] a ${label} listener threw`, error)
         }
       }
-    },
-    get size() {
-      return listeners.size
     },
   }
 }

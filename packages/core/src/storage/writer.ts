@@ -22,8 +22,7 @@ export interface CapturedChange {
 
 /** The writes of one IndexedDB transaction and what they captured. */
 export interface TransactionWriter extends StorageTransaction {
-  putPrepared(record: PreparedRecord): Promise<void>
-  bulkPutPrepared(table: TableConfig, records: readonly PreparedRecord[]): Promise<void>
+  bulkPut(table: string, values: unknown): Promise<void>
   /** Waits for the reads writes depend on, then writes the outbox entry and commits. */
   flush(): Promise<void>
   readonly events: StorageEvent[]
@@ -57,51 +56,50 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
 
   const store = (table: TableConfig) => transaction.objectStore(table.name)
 
-  /** Builds the event, runs the capture filters synchronously and records the outbox change. */
-  function capture(table: TableConfig, fields: EventFields, json?: string, created = false, emit = true): void {
-    const event: StorageEvent = { ...fields, table: table.name, timestamp: context.clock.now(), origin: 'local' }
-    if (table.sync) {
-      for (const filter of context.filters) {
-        let verdict: false | string = false
-        try {
-          verdict = filter(event)
-        } catch (error) {
-          // A broken filter must not lose a write: the change is captured.
-          context.logger.error('[autosync] [storage] a capture filter threw', error)
-        }
-        if (typeof verdict === 'string') {
-          event.skipped = verdict
-          break
-        }
-      }
-      if (event.skipped === undefined) {
-        const op = fields.type === 'delete' ? 'delete' : 'put'
-        const change: OutboxChange = { table: table.name, key: fields.key!, op, created, userId: fields.userId }
-        if (json !== undefined) change.json = json
-        if (fields.changedFields) change.changedFields = fields.changedFields
-        captured.push({ change, event })
-      }
-    }
-    if (emit) events.push(event)
+  /** The table's config and the validated key. */
+  function locate(table: string, key: unknown): [TableConfig, RecordKey] {
+    const config = tableConfig(context, table)
+    assertKey(context, config, key)
+    return [config, key]
   }
 
-  function putPrepared(record: PreparedRecord): Promise<void> {
-    const target = store(record.table)
-    const previousRequest = result(target.get(record.key))
-    target.put(record.value)
-    return track(
-      previousRequest.then((previous) => {
-        const created = previous === undefined
-        const { key, value, userId } = record
-        capture(
-          record.table,
-          { type: created ? 'create' : 'update', key, value, previous, userId },
-          record.json,
-          created,
-        )
-      }),
-    )
+  /** Builds and queues the event, runs the capture filters synchronously and records the outbox change. */
+  function capture(table: TableConfig, fields: EventFields, json?: string): void {
+    const event: StorageEvent = { ...fields, table: table.name, timestamp: context.clock.now(), origin: 'local' }
+    events.push(event)
+    if (!table.sync) return
+    for (const filter of context.filters) {
+      let verdict: false | string = false
+      try {
+        verdict = filter(event)
+      } catch (error) {
+        // A broken filter must not lose a write: the change is captured.
+        context.logger.error('[autosync] [storage] a capture filter threw', error)
+      }
+      if (typeof verdict === 'string') {
+        event.skipped = verdict
+        return
+      }
+    }
+    const { type, key, userId, changedFields } = fields
+    const change: OutboxChange = {
+      table: table.name,
+      key: key!,
+      op: type === 'delete' ? 'delete' : 'put',
+      created: type === 'create',
+      userId,
+    }
+    if (json !== undefined) change.json = json
+    if (changedFields) change.changedFields = changedFields
+    captured.push({ change, event })
   }
+
+  /** Captures a put as a create or an update, depending on whether the record existed. */
+  const capturePut = (
+    { table, key, value, userId, json }: PreparedRecord,
+    existed: boolean,
+    previous?: Record<string, unknown>,
+  ) => capture(table, { type: existed ? 'update' : 'create', key, value, previous, userId }, json)
 
   function existingKeys(table: TableConfig, records: readonly PreparedRecord[]): Promise<Set<unknown>> {
     const target = store(table)
@@ -118,26 +116,6 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
     return result(target.getAllKeys(IDBKeyRange.bound(lowest, highest))).then((keys) => new Set(keys))
   }
 
-  function bulkPutPrepared(table: TableConfig, records: readonly PreparedRecord[]): Promise<void> {
-    const existing = existingKeys(table, records)
-    const target = store(table)
-    for (const record of records) target.put(record.value)
-    return track(
-      existing.then((keys) => {
-        for (const { key, value, userId, json } of records) {
-          const created = !keys.has(key)
-          keys.add(key)
-          capture(table, { type: created ? 'create' : 'update', key, value, userId }, json, created)
-        }
-      }),
-    )
-  }
-
-  function keyOf(table: TableConfig, key: unknown): RecordKey {
-    assertKey(context, table, key)
-    return key
-  }
-
   function invalid(table: TableConfig, key: unknown, message: string, field = table.keyPath): ValidationError {
     return new ValidationError(`[storage] ${message} ("${table.name}")`, { table: table.name, key, field })
   }
@@ -145,35 +123,52 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
   return {
     events,
     captured,
-    putPrepared,
-    bulkPutPrepared,
 
     async get(table, key) {
-      const config = tableConfig(context, table)
-      return result(store(config).get(keyOf(config, key)))
+      const [config, recordKey] = locate(table, key)
+      return result(store(config).get(recordKey))
     },
 
     async put(table, value) {
-      return putPrepared(prepareRecord(context, table, value))
+      const record = prepareRecord(context, table, value)
+      const target = store(record.table)
+      const previous = result(target.get(record.key))
+      target.put(record.value)
+      await track(previous.then((previous) => capturePut(record, previous !== undefined, previous)))
+    },
+
+    async bulkPut(table, values) {
+      const config = tableConfig(context, table)
+      if (!Array.isArray(values)) throw invalid(config, undefined, 'bulkPut needs an array of records', 'values')
+      const records = values.map((value) => prepareValue(context, config, value))
+      const existing = existingKeys(config, records)
+      const target = store(config)
+      for (const record of records) target.put(record.value)
+      await track(
+        existing.then((keys) => {
+          for (const record of records) {
+            capturePut(record, keys.has(record.key))
+            keys.add(record.key)
+          }
+        }),
+      )
     },
 
     async add(table, value) {
       const record = prepareRecord(context, table, value)
-      const { key, userId } = record
-      return track(
+      await track(
         result(store(record.table).add(record.value)).then(
-          () => capture(record.table, { type: 'create', key, value: record.value, userId }, record.json, true),
+          () => capturePut(record, false),
           (error: DOMException) => {
             // The transaction aborts on this failure either way; the error names the key.
-            throw error?.name === 'ConstraintError' ? invalid(record.table, key, 'add: the key exists') : error
+            throw error?.name === 'ConstraintError' ? invalid(record.table, record.key, 'add: the key exists') : error
           },
         ),
       )
     },
 
     async update(table, key, changes) {
-      const config = tableConfig(context, table)
-      const recordKey = keyOf(config, key)
+      const [config, recordKey] = locate(table, key)
       if (!isPlainObject(changes)) throw invalid(config, recordKey, 'update: changes must be a plain object', 'changes')
       if (config.keyPath in changes && changes[config.keyPath] !== recordKey) {
         throw invalid(config, recordKey, 'update cannot change the key')
@@ -181,21 +176,19 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
       const previous = await track(result(store(config).get(recordKey)))
       if (previous === undefined) throw invalid(config, recordKey, 'update: no record with this key')
       // Spread defines own properties, so a `__proto__` key stays data and never reaches a prototype.
-      const next = { ...previous, ...changes }
-      const record = prepareValue(context, config, next, recordKey)
-      store(config).put(next)
-      const changedFields = Object.keys(changes)
+      const value = { ...previous, ...changes }
+      const { userId, json } = prepareValue(context, config, value, recordKey)
+      store(config).put(value)
       capture(
         config,
-        { type: 'update', key: recordKey, value: next, previous, changedFields, userId: record.userId },
-        record.json,
+        { type: 'update', key: recordKey, value, previous, changedFields: Object.keys(changes), userId },
+        json,
       )
-      return next as never
+      return value as never
     },
 
     async delete(table, key) {
-      const config = tableConfig(context, table)
-      const recordKey = keyOf(config, key)
+      const [config, recordKey] = locate(table, key)
       const previousRequest = result(store(config).get(recordKey))
       store(config).delete(recordKey)
       await track(
@@ -216,17 +209,14 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
       target.clear()
       await track(
         existing.then((rows) => {
+          const eventCount = events.length
           for (const row of rows) {
             const previous = context.userIdField ? (row as Record<string, unknown>) : undefined
             const key = (previous ? previous[config.keyPath] : row) as RecordKey
-            capture(
-              config,
-              { type: 'delete', key, previous, userId: ownerOf(context, previous) },
-              undefined,
-              false,
-              false,
-            )
+            capture(config, { type: 'delete', key, previous, userId: ownerOf(context, previous) })
           }
+          // Listeners get one clear event, not one per deleted record; the outbox keeps every delete.
+          events.length = eventCount
           events.push({
             type: 'clear',
             table: config.name,
