@@ -24,24 +24,26 @@ export interface Connection {
  * next call, and an upgrade blocked by another tab fails after `blockedTimeoutMs` instead of hanging.
  */
 export function createConnection(options: ConnectionOptions): Connection {
+  const { name, emit } = options
   let current: Promise<IDBDatabase> | undefined
-  let state: 'open' | 'version-changed' | 'closed' = 'open'
+  // Why `database()` refuses, once the connection is closed or the schema moved on; `undefined` while usable.
+  let refusal: string | undefined
   let reopening = false
 
   function attach(raw: IDBDatabase): void {
     raw.onversionchange = (event) => {
       raw.close()
-      if (state !== 'open') return
-      state = 'version-changed'
+      if (refusal) return
+      refusal = `"${name}" was upgraded to a newer version by another tab; reload this page`
       current = undefined
-      options.emit({ type: 'version-changed', newVersion: event.newVersion })
-      options.emit({ type: 'closed', reason: 'version-change' })
+      emit({ type: 'version-changed', newVersion: event.newVersion })
+      emit({ type: 'closed', reason: 'version-change' })
     }
     raw.onclose = () => {
-      if (state !== 'open') return
+      if (refusal) return
       current = undefined
       reopening = true
-      options.emit({ type: 'closed', reason: 'unexpected' })
+      emit({ type: 'closed', reason: 'unexpected' })
     }
   }
 
@@ -49,61 +51,56 @@ export function createConnection(options: ConnectionOptions): Connection {
     return new Promise((resolve, reject) => {
       let settled = false
       let timer: unknown
-      const request = options.factory.open(options.name, options.version)
+      /** Settles once: later outcomes (a success after giving up) are ignored. */
+      const settle = (error?: unknown): boolean => {
+        if (timer !== undefined) options.clock.clearTimeout(timer)
+        if (settled) return false
+        settled = true
+        if (error) reject(error)
+        return true
+      }
+      const request = options.factory.open(name, options.version)
       request.onupgradeneeded = () => {
         try {
           options.upgrade(request.result, request.transaction!)
         } catch (error) {
           request.transaction?.abort()
-          settled = true
-          reject(mapStorageError(error, 'upgrade'))
+          settle(mapStorageError(error, 'upgrade'))
         }
       }
       request.onblocked = () => {
-        timer ??= options.clock.setTimeout(() => {
-          if (settled) return
-          settled = true
-          reject(
-            new StorageError(
-              `[storage] opening "${options.name}" version ${options.version} was blocked by another tab for ${options.blockedTimeoutMs} ms; close the other tabs or reload them`,
+        timer ??= options.clock.setTimeout(
+          () =>
+            settle(
+              new StorageError(
+                `[storage] opening "${name}" version ${options.version} was blocked by another tab for ${options.blockedTimeoutMs} ms; close or reload it`,
+              ),
             ),
-          )
-        }, options.blockedTimeoutMs)
+          options.blockedTimeoutMs,
+        )
       }
       request.onsuccess = () => {
-        if (timer !== undefined) options.clock.clearTimeout(timer)
         const raw = request.result
         // We gave up waiting (or the upgrade failed): do not keep a connection nobody uses.
-        if (settled) return raw.close()
-        settled = true
+        if (!settle()) return raw.close()
         attach(raw)
         resolve(raw)
       }
       request.onerror = (event) => {
-        if (timer !== undefined) options.clock.clearTimeout(timer)
         event.preventDefault()
-        if (settled) return
-        settled = true
-        reject(mapStorageError(request.error, `opening "${options.name}"`))
+        settle(mapStorageError(request.error, `opening "${name}"`))
       }
     })
   }
 
   return {
     database() {
-      if (state === 'closed') return Promise.reject(new StorageError(`[storage] "${options.name}" is closed`))
-      if (state === 'version-changed') {
-        return Promise.reject(
-          new StorageError(
-            `[storage] "${options.name}" was upgraded to a newer version by another tab; reload this page to use it`,
-          ),
-        )
-      }
+      if (refusal) return Promise.reject(new StorageError(`[storage] ${refusal}`))
       if (!current) {
         const opening = open().then((database) => {
           if (reopening) {
             reopening = false
-            options.emit({ type: 'reopened' })
+            emit({ type: 'reopened' })
           }
           return database
         })
@@ -115,12 +112,11 @@ export function createConnection(options: ConnectionOptions): Connection {
       return current
     },
     close() {
-      if (state === 'closed') return
-      const wasOpen = state === 'open'
-      state = 'closed'
+      const wasOpen = !refusal
+      refusal = `"${name}" is closed`
       current?.then((database) => database.close()).catch(() => {})
       current = undefined
-      if (wasOpen) options.emit({ type: 'closed', reason: 'close' })
+      if (wasOpen) emit({ type: 'closed', reason: 'close' })
     },
   }
 }

@@ -11,7 +11,7 @@ export function mapStorageError(error: unknown, action: string): AutoSyncError {
   const name = (error as Error | undefined)?.name
   const options = { cause: error }
   if (name === 'QuotaExceededError') {
-    return new QuotaExceededError(`[storage] ${action}: storage quota exhausted; nothing was written`, options)
+    return new QuotaExceededError(`[storage] ${action}: quota exceeded, nothing written`, options)
   }
   if (name === 'DataCloneError')
     return new ValidationError(`[storage] ${action}: the value cannot be stored`, {}, options)

@@ -45,12 +45,9 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
   assertValidOptions(options as StorageOptions)
   const factory = options.indexedDB ?? globalThis.indexedDB
   if (!factory) {
-    throw new ValidationError(
-      '[storage] no IndexedDB here: pass options.indexedDB (in Node, import "fake-indexeddb/auto")',
-      {
-        field: 'options.indexedDB',
-      },
-    )
+    throw new ValidationError('[storage] no IndexedDB: pass options.indexedDB (Node: "fake-indexeddb")', {
+      field: 'options.indexedDB',
+    })
   }
   const logger: Logger = options.logger ?? console
   const clock = options.clock ?? defaultClock

@@ -44,19 +44,16 @@ function findProblem(
 export function serializeRecord(table: string, key: unknown, value: Record<string, unknown>, maxBytes: number): string {
   const found = findProblem(value, 'value', [])
   if (found) {
-    throw new ValidationError(
-      `[storage] ${found.path} of "${table}" record ${found.problem}; only JSON data can sync`,
-      {
-        table,
-        key,
-        field: found.path,
-      },
-    )
+    throw new ValidationError(`[storage] ${found.path} of "${table}" record ${found.problem} (not JSON)`, {
+      table,
+      key,
+      field: found.path,
+    })
   }
   const json = JSON.stringify(value)
   // Most records are far below the limit: only count bytes when the text could exceed it.
   if (json.length * 3 > maxBytes && utf8Length(json) > maxBytes) {
-    throw new ValidationError(`[storage] "${table}" record is larger than maxRecordBytes (${maxBytes} bytes)`, {
+    throw new ValidationError(`[storage] "${table}" record is over maxRecordBytes (${maxBytes})`, {
       table,
       key,
       field: 'value',
