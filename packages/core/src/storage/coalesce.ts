@@ -28,8 +28,8 @@ export interface FoldedChange {
   table: string
   key: RecordKey
   op: 'put' | 'delete' | 'none'
-  json: string | undefined
-  changedFields: string[] | undefined
+  json?: string
+  changedFields?: string[]
   created: boolean
   seq: number
   firstSeq: number
@@ -60,22 +60,9 @@ export function foldChange(
   seq: number,
   timestamp: number,
 ): FoldedChange {
-  if (!previous) {
-    return {
-      table: change.table,
-      key: change.key,
-      op: change.op,
-      json: change.json,
-      changedFields: change.op === 'put' && !change.created ? change.changedFields : undefined,
-      created: change.created,
-      seq,
-      firstSeq: seq,
-      timestamp,
-      firstTimestamp: timestamp,
-      userId: change.userId,
-      sent: change.sent === true,
-    }
-  }
+  // Only updates carry changedFields, so a first change keeps its own.
+  if (!previous)
+    return { ...change, seq, firstSeq: seq, timestamp, firstTimestamp: timestamp, sent: change.sent === true }
   const created = previous.created
   let op: FoldedChange['op'] = 'put'
   let changedFields: string[] | undefined
@@ -97,18 +84,10 @@ export function foldChange(
   }
 }
 
-export function toPendingChange(folded: FoldedChange): PendingChange {
-  const pending: PendingChange = {
-    table: folded.table,
-    key: folded.key,
-    op: folded.op === 'put' ? 'put' : 'delete',
-    created: folded.created,
-    seq: folded.seq,
-    firstSeq: folded.firstSeq,
-    timestamp: folded.timestamp,
-    userId: folded.userId,
-  }
-  if (folded.op === 'put' && folded.json !== undefined) pending.value = parseJsonSafely(folded.json)
-  if (folded.changedFields) pending.changedFields = folded.changedFields
+/** The adapter's view: a cancelled (`none`) change never gets here. */
+export function toPendingChange({ json, changedFields, firstTimestamp, sent, ...rest }: FoldedChange): PendingChange {
+  const pending = rest as PendingChange
+  if (json !== undefined) pending.value = parseJsonSafely(json)
+  if (changedFields) pending.changedFields = changedFields
   return pending
 }
