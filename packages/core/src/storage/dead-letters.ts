@@ -55,9 +55,8 @@ export function createDeadLetterStore(options: DeadLetterOptions): DeadLetterSto
         if (!synced) return undefined
         // Re-queue the record as it is now, not the refused version.
         const current = await result(transaction.objectStore(table).get(key))
-        const change: OutboxChange = current
-          ? { table, key, op: 'put', json: JSON.stringify(current), created: false, userId }
-          : { table, key, op: 'delete', created: false, userId }
+        const change: OutboxChange = { table, key, op: current ? 'put' : 'delete', created: false, userId }
+        if (current) change.json = JSON.stringify(current)
         const entry = { timestamp: options.now(), changes: [change] }
         return ((await result(transaction.objectStore(outboxStore).add(entry))) as number) * versionsPerEntry
       })

@@ -1,4 +1,4 @@
-import type { Outbox, OutboxSummary, PendingChange, RecordKey } from '../types'
+import type { Outbox, OutboxSummary, RecordKey } from '../types'
 import { changeIdentity, type FoldedChange, foldChange, type OutboxEntry, toPendingChange } from './coalesce'
 import { outboxStore, versionsPerEntry } from './constants'
 import { transact, walkCursor } from './request'
@@ -18,15 +18,21 @@ interface WalkOptions {
   limit?: number
 }
 
+/** Walks the outbox entries in `range`, in version order. */
+const walkOutbox = (
+  transaction: IDBTransaction,
+  range: IDBKeyRange | null,
+  visit: (cursor: IDBCursorWithValue, entry: OutboxEntry) => boolean | void,
+) => walkCursor(transaction.objectStore(outboxStore).openCursor(range), (cursor) => visit(cursor, cursor.value))
+
 /** Streams the outbox in version order with a cursor and folds changes per (user, table, key). */
-async function walk(transaction: IDBTransaction, options: WalkOptions): Promise<Map<string, FoldedChange>> {
+async function walk(transaction: IDBTransaction, options: WalkOptions): Promise<FoldedChange[]> {
   const afterSeq = options.afterSeq ?? -1
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   const folded = new Map<string, FoldedChange>()
   let live = 0
   const range = afterSeq >= 0 ? IDBKeyRange.lowerBound(Math.floor(afterSeq / versionsPerEntry)) : null
-  await walkCursor(transaction.objectStore(outboxStore).openCursor(range), (cursor) => {
-    const entry = cursor.value as OutboxEntry
+  await walkOutbox(transaction, range, (_cursor, entry) => {
     for (let index = 0; index < entry.changes.length; index++) {
       const change = entry.changes[index]
       const seq = entry.id * versionsPerEntry + index
@@ -41,7 +47,7 @@ async function walk(transaction: IDBTransaction, options: WalkOptions): Promise<
       folded.set(identity, next)
     }
   })
-  return folded
+  return [...folded.values()]
 }
 
 /** Applies `edit` to every stored change at or below the given version of its record, in the caller's transaction. */
@@ -59,8 +65,7 @@ function editVersions(
   }
   if (highest < 0) return Promise.resolve()
   const range = IDBKeyRange.upperBound(Math.floor(highest / versionsPerEntry))
-  return walkCursor(transaction.objectStore(outboxStore).openCursor(range), (cursor) => {
-    const entry = cursor.value as OutboxEntry
+  return walkOutbox(transaction, range, (cursor, entry) => {
     let changed = false
     entry.changes.forEach((change, index) => {
       const target = change && targets.get(changeIdentity(null, change.table, change.key))
@@ -87,7 +92,7 @@ export function acknowledgeIn(transaction: IDBTransaction, versions: readonly Ac
   })
 }
 
-function summarize(folded: Iterable<FoldedChange>): OutboxSummary {
+function summarize(folded: FoldedChange[]): OutboxSummary {
   const summary: OutboxSummary = { tables: {}, total: 0, oldestTimestamp: null }
   const older = (left: number | null, right: number) => (left === null || right < left ? right : left)
   for (const change of folded) {
@@ -105,9 +110,8 @@ function summarize(folded: Iterable<FoldedChange>): OutboxSummary {
 export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
   const run = <T>(action: string, mode: IDBTransactionMode, body: (transaction: IDBTransaction) => Promise<T>) =>
     transact(database, `outbox.${action}`, outboxStore, mode, body)
-  const folded = async (action: string, options: WalkOptions = {}) => [
-    ...(await run(action, 'readonly', (transaction) => walk(transaction, options))).values(),
-  ]
+  const folded = (action: string, options: WalkOptions = {}) =>
+    run(action, 'readonly', (transaction) => walk(transaction, options))
   const live = (changes: FoldedChange[]) => changes.filter((change) => change.op !== 'none')
 
   const outbox: Outbox = {
@@ -133,7 +137,7 @@ export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
       ),
     purgeUser: (userId) =>
       run('purgeUser', 'readwrite', async (transaction) => {
-        const changes = [...(await walk(transaction, { userId })).values()]
+        const changes = await walk(transaction, { userId })
         await acknowledgeIn(transaction, changes)
         return live(changes).length
       }),
