@@ -1,16 +1,7 @@
 import { StorageError } from '../errors'
-import type { Clock, StorageLifecycleEvent } from '../types'
+import type { Clock, StorageLifecycleEvent, StorageOptions } from '../types'
 import { mapStorageError } from './map-error'
-
-export interface ConnectionOptions {
-  name: string
-  version: number
-  factory: IDBFactory
-  blockedTimeoutMs: number
-  clock: Clock
-  upgrade(database: IDBDatabase, transaction: IDBTransaction): void
-  emit(event: StorageLifecycleEvent): void
-}
+import { upgradeSchema } from './schema'
 
 export interface Connection {
   /** The open database; reopens lazily after an unexpected close. */
@@ -23,8 +14,13 @@ export interface Connection {
  * (later calls fail: this code does not know the newer schema), an unexpected `close` reopens on the
  * next call, and an upgrade blocked by another tab fails after `blockedTimeoutMs` instead of hanging.
  */
-export function createConnection(options: ConnectionOptions): Connection {
-  const { name, emit } = options
+export function createConnection(
+  options: StorageOptions,
+  factory: IDBFactory,
+  clock: Clock,
+  emit: (event: StorageLifecycleEvent) => void,
+): Connection {
+  const { name, version, blockedTimeoutMs = 10_000 } = options
   let current: Promise<IDBDatabase> | undefined
   // Why `database()` refuses, once the connection is closed or the schema moved on; `undefined` while usable.
   let refusal: string | undefined
@@ -53,30 +49,30 @@ export function createConnection(options: ConnectionOptions): Connection {
       let timer: unknown
       /** Settles once: later outcomes (a success after giving up) are ignored. */
       const settle = (error?: unknown): boolean => {
-        if (timer !== undefined) options.clock.clearTimeout(timer)
+        if (timer !== undefined) clock.clearTimeout(timer)
         if (settled) return false
         settled = true
         if (error) reject(error)
         return true
       }
-      const request = options.factory.open(name, options.version)
+      const request = factory.open(name, version)
       request.onupgradeneeded = () => {
         try {
-          options.upgrade(request.result, request.transaction!)
+          upgradeSchema(request.result, request.transaction!, options.tables)
         } catch (error) {
           request.transaction?.abort()
           settle(mapStorageError(error, 'upgrade'))
         }
       }
       request.onblocked = () => {
-        timer ??= options.clock.setTimeout(
+        timer ??= clock.setTimeout(
           () =>
             settle(
               new StorageError(
-                `[storage] opening "${name}" version ${options.version} was blocked by another tab for ${options.blockedTimeoutMs} ms; close or reload it`,
+                `[storage] opening "${name}" version ${version} was blocked by another tab for ${blockedTimeoutMs} ms; close or reload it`,
               ),
             ),
-          options.blockedTimeoutMs,
+          blockedTimeoutMs,
         )
       }
       request.onsuccess = () => {

@@ -19,7 +19,6 @@ import { createMetadataStore, loadClientId } from './metadata'
 import { createOutbox } from './outbox'
 import { assertKey, type TableConfig, tableConfig, type WriteContext } from './prepare'
 import { storeRequest } from './request'
-import { upgradeSchema } from './schema'
 import { createSubscribable } from './subscribable'
 import { createTransactionRunner } from './transaction-runner'
 import type { TransactionWriter } from './writer'
@@ -58,7 +57,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
       name,
       keyPath: definition.keyPath,
       strictKeys: definition.strictKeys ?? strictDefault,
-      sync: definition.sync ?? true,
+      sync: definition.sync !== false,
     })
   }
   let activeUserId = options.activeUserId ?? null
@@ -82,25 +81,17 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
   }
   const bus = createEventBus(logger)
   const lifecycle = createSubscribable<StorageLifecycleEvent>(logger, 'storage lifecycle')
-  const connection = createConnection({
-    name: options.name,
-    version: options.version,
-    factory,
-    blockedTimeoutMs: options.blockedTimeoutMs ?? 10_000,
-    clock,
-    upgrade: (database, transaction) => upgradeSchema(database, transaction, options.tables),
-    emit: lifecycle.emit,
-  })
+  const connection = createConnection(options as StorageOptions, factory, clock, lifecycle.emit)
   const database = () => connection.database()
+  const captured = (seq: number, userIds: (string | null)[], origin: 'local' | 'tab' = 'local') =>
+    lifecycle.emit({ type: 'captured', seq, userIds, origin })
 
   const channel =
     options.broadcast === false
       ? undefined
       : openTabChannel(options.name, logger, (message: TabMessage) => {
           bus.emit(message.events.map((event) => ({ ...event, origin: 'tab' as const })))
-          if (message.seq !== undefined) {
-            lifecycle.emit({ type: 'captured', seq: message.seq, userIds: message.userIds, origin: 'tab' })
-          }
+          if (message.seq !== undefined) captured(message.seq, message.userIds, 'tab')
         })
 
   function publish(writer: TransactionWriter): void {
@@ -109,7 +100,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     // Versions grow in capture order, so the last captured change holds the highest.
     const seq = writer.captured.at(-1)?.event.seq
     const userIds = [...new Set(writer.captured.map((entry) => entry.change.userId))]
-    if (seq !== undefined) lifecycle.emit({ type: 'captured', seq, userIds, origin: 'local' })
+    if (seq !== undefined) captured(seq, userIds)
     channel?.post({ events: writer.events, seq, userIds })
   }
 
@@ -143,7 +134,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
       database,
       syncedTable: (table) => tables.get(table)?.sync === true,
       now: () => clock.now(),
-      captured: (seq, userId) => lifecycle.emit({ type: 'captured', seq, userIds: [userId], origin: 'local' }),
+      captured: (seq, userId) => captured(seq, [userId]),
     }),
     metadata: createMetadataStore(database),
 
