@@ -43,7 +43,13 @@ export async function runChaos(seed: number, settings: ChaosSettings = defaultCh
     maxDelayMs: 300,
   })
   let requests = 0
-  const adapter = { ...faulty, push: (...args: Parameters<typeof faulty.push>) => (requests++, faulty.push(...args)) }
+  const adapter = {
+    ...faulty,
+    push: (...args: Parameters<typeof faulty.push>) => {
+      requests++
+      return faulty.push(...args)
+    },
+  }
   const open = () =>
     openStorage({
       name: 'chaos',
