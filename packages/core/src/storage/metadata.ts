@@ -1,6 +1,6 @@
 import type { MetadataStore } from '../types'
 import { metadataStore } from './constants'
-import { inTransaction, result, storeRequest } from './request'
+import { result, storeRequest, transact } from './request'
 
 export function createMetadataStore(database: () => Promise<IDBDatabase>): MetadataStore {
   return {
@@ -19,8 +19,8 @@ const randomId = (): string =>
   )
 
 /** Reads the persisted client id, creating it once; one readwrite transaction so two tabs agree. */
-export function loadClientId(database: IDBDatabase): Promise<string> {
-  return inTransaction(database, metadataStore, 'readwrite', async (transaction) => {
+export function loadClientId(database: () => Promise<IDBDatabase>, action: string): Promise<string> {
+  return transact(database, action, metadataStore, 'readwrite', async (transaction) => {
     const store = transaction.objectStore(metadataStore)
     let clientId = await result(store.get('clientId'))
     if (typeof clientId !== 'string') {

@@ -14,7 +14,6 @@ import { openTabChannel, type TabMessage } from './broadcast'
 import { createConnection } from './connection'
 import { createDeadLetterStore } from './dead-letters'
 import { createEventBus } from './event-bus'
-import { mapStorageError } from './map-error'
 import { createMetadataStore, loadClientId } from './metadata'
 import { createOutbox } from './outbox'
 import { assertKey, type TableConfig, tableConfig, type WriteContext } from './prepare'
@@ -107,11 +106,11 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
   const run = createTransactionRunner({ context, database, publish })
   let clientId: string
   try {
-    clientId = await loadClientId(await database())
+    clientId = await loadClientId(database, `opening "${options.name}"`)
   } catch (error) {
     connection.close()
     channel?.close()
-    throw mapStorageError(error, `opening "${options.name}"`)
+    throw error
   }
 
   const read = <T>(action: string, table: string, request: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> =>

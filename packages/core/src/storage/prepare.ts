@@ -32,6 +32,11 @@ export interface PreparedRecord {
   userId: string | null
 }
 
+/** A ValidationError naming the table, the key and the field (the key field unless told). */
+export function invalid(table: TableConfig, key: unknown, message: string, field = table.keyPath): ValidationError {
+  return new ValidationError(`[storage] ${message} ("${table.name}")`, { table: table.name, key, field })
+}
+
 export function tableConfig(context: WriteContext, table: string): TableConfig {
   const config = typeof table === 'string' ? context.tables.get(table) : undefined
   if (!config)
@@ -51,20 +56,9 @@ export function assertKey(context: WriteContext, table: TableConfig, key: unknow
 
 /** Validates a whole record for `table` and serializes it when the table syncs. */
 export function prepareValue(context: WriteContext, table: TableConfig, value: unknown, key?: unknown): PreparedRecord {
-  if (!isPlainObject(value)) {
-    throw new ValidationError(`[storage] a "${table.name}" record must be a plain object`, {
-      table: table.name,
-      key,
-      field: 'value',
-    })
-  }
+  if (!isPlainObject(value)) throw invalid(table, key, 'a record must be a plain object', 'value')
   const recordKey = value[table.keyPath]
-  if (recordKey === undefined) {
-    throw new ValidationError(`[storage] a "${table.name}" record needs its key field "${table.keyPath}"`, {
-      table: table.name,
-      field: table.keyPath,
-    })
-  }
+  if (recordKey === undefined) throw invalid(table, undefined, `a record needs its key field "${table.keyPath}"`)
   assertKey(context, table, recordKey)
   const json = table.sync ? serializeRecord(table.name, recordKey, value, context.maxRecordBytes) : undefined
   return { table, key: recordKey, value, json, userId: ownerOf(context, value) }

@@ -31,22 +31,10 @@ export function walkCursor(
   })
 }
 
-/** Runs `body` in a new transaction and resolves with its result once the transaction completed. */
-export async function inTransaction<T>(
-  database: IDBDatabase,
-  stores: string | string[],
-  mode: IDBTransactionMode,
-  body: (transaction: IDBTransaction) => Promise<T> | T,
-): Promise<T> {
-  const transaction = database.transaction(stores, mode)
-  const done = whenDone(transaction)
-  done.catch(() => {})
-  const value = await body(transaction)
-  await done
-  return value
-}
-
-/** `inTransaction` on the current connection; IndexedDB failures become AutoSyncErrors naming `action`. */
+/**
+ * Runs `body` in a new transaction on the current connection and resolves with its result once the
+ * transaction completed; IndexedDB failures become AutoSyncErrors naming `action`.
+ */
 export async function transact<T>(
   database: () => Promise<IDBDatabase>,
   action: string,
@@ -55,7 +43,12 @@ export async function transact<T>(
   body: (transaction: IDBTransaction) => Promise<T> | T,
 ): Promise<T> {
   try {
-    return await inTransaction(await database(), stores, mode, body)
+    const transaction = (await database()).transaction(stores, mode)
+    const done = whenDone(transaction)
+    done.catch(() => {})
+    const value = await body(transaction)
+    await done
+    return value
   } catch (error) {
     throw mapStorageError(error, action)
   }

@@ -1,10 +1,10 @@
-import { ValidationError } from '../errors'
 import type { RecordKey, StorageEvent, StorageTransaction } from '../types'
 import { isPlainObject } from '../validation'
 import type { OutboxChange } from './coalesce'
 import { outboxStore, versionsPerEntry } from './constants'
 import {
   assertKey,
+  invalid,
   ownerOf,
   type PreparedRecord,
   prepareRecord,
@@ -114,10 +114,6 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
       if (compareKeys(key, highest) > 0) highest = key
     }
     return result(target.getAllKeys(IDBKeyRange.bound(lowest, highest))).then((keys) => new Set(keys))
-  }
-
-  function invalid(table: TableConfig, key: unknown, message: string, field = table.keyPath): ValidationError {
-    return new ValidationError(`[storage] ${message} ("${table.name}")`, { table: table.name, key, field })
   }
 
   return {
