@@ -8,33 +8,29 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null
 }
 
-/** Why a nested value cannot travel as JSON, or `undefined`. `undefined` itself is allowed: JSON drops it. */
-function valueProblem(value: unknown): string | undefined {
-  const kind = typeof value
-  if (kind === 'function' || kind === 'symbol' || kind === 'bigint') return `is a ${kind}`
-  if (kind === 'number' && !Number.isFinite(value)) return 'is not a finite number'
-  return undefined
-}
-
+/** Where and why a nested value cannot travel as JSON, or `undefined`. `undefined` itself is allowed: JSON drops it. */
 function findProblem(
   value: unknown,
   path: string,
   ancestors: unknown[],
 ): { path: string; problem: string } | undefined {
-  const problem = valueProblem(value)
-  if (problem) return { path, problem }
-  if (typeof value !== 'object' || value === null || value instanceof Date) return undefined
-  if (ancestors.includes(value)) return { path, problem: 'is a circular reference' }
-  const isArray = Array.isArray(value)
-  if (!isArray && !isPlainObject(value)) return { path, problem: 'is not a plain object, array or Date' }
-  ancestors.push(value)
-  const record = value as Record<string, unknown>
-  for (const field of Object.keys(record)) {
-    const found = findProblem(record[field], `${path}.${field}`, ancestors)
-    if (found) return found
+  const kind = typeof value
+  let problem: string | undefined
+  if (kind === 'function' || kind === 'symbol' || kind === 'bigint') problem = `is a ${kind}`
+  else if (kind === 'number' && !Number.isFinite(value)) problem = 'is not a finite number'
+  else if (kind !== 'object' || value === null || value instanceof Date) return undefined
+  else if (ancestors.includes(value)) problem = 'is a circular reference'
+  else if (!Array.isArray(value) && !isPlainObject(value)) problem = 'is not a plain object, array or Date'
+  else {
+    ancestors.push(value)
+    const record = value as Record<string, unknown>
+    for (const field of Object.keys(record)) {
+      const found = findProblem(record[field], `${path}.${field}`, ancestors)
+      if (found) return found
+    }
+    ancestors.pop()
   }
-  ancestors.pop()
-  return undefined
+  return problem === undefined ? undefined : { path, problem }
 }
 
 /**
