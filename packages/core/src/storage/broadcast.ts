@@ -32,7 +32,7 @@ export function openTabChannel(
       try {
         channel.postMessage(message)
       } catch (error) {
-        logger.warn('[autosync] [storage] could not share events with other tabs', error)
+        logger.warn('[autosync] [storage] could not post events to other tabs', error)
       }
     },
     close: () => channel.close(),

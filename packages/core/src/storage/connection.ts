@@ -30,7 +30,7 @@ export function createConnection(
     raw.onversionchange = (event) => {
       raw.close()
       if (refusal) return
-      refusal = `"${name}" was upgraded to a newer version by another tab; reload this page`
+      refusal = `"${name}" was upgraded to a newer version by another tab; reload`
       current = undefined
       emit({ type: 'version-changed', newVersion: event.newVersion })
       emit({ type: 'closed', reason: 'version-change' })
@@ -69,7 +69,7 @@ export function createConnection(
           () =>
             settle(
               new StorageError(
-                `[storage] opening "${name}" version ${version} was blocked by another tab for ${blockedTimeoutMs} ms; close or reload it`,
+                `[storage] opening "${name}" v${version}: blocked by another tab for ${blockedTimeoutMs} ms`,
               ),
             ),
           blockedTimeoutMs,

@@ -94,15 +94,14 @@ export function acknowledgeIn(transaction: IDBTransaction, versions: readonly Ac
 
 function summarize(folded: FoldedChange[]): OutboxSummary {
   const summary: OutboxSummary = { tables: {}, total: 0, oldestTimestamp: null }
-  const older = (left: number | null, right: number) => (left === null || right < left ? right : left)
-  for (const change of folded) {
-    if (change.op === 'none') continue
-    const table = summary.tables[change.table] ?? { pending: 0, oldestTimestamp: null }
-    summary.tables[change.table] = table
-    table.pending++
+  const oldest = (current: number | null, timestamp: number) => Math.min(current ?? timestamp, timestamp)
+  for (const { table, firstTimestamp } of folded) {
+    summary.tables[table] ??= { pending: 0, oldestTimestamp: null }
+    const entry = summary.tables[table]
+    entry.pending++
     summary.total++
-    table.oldestTimestamp = older(table.oldestTimestamp, change.firstTimestamp)
-    summary.oldestTimestamp = older(summary.oldestTimestamp, change.firstTimestamp)
+    entry.oldestTimestamp = oldest(entry.oldestTimestamp, firstTimestamp)
+    summary.oldestTimestamp = oldest(summary.oldestTimestamp, firstTimestamp)
   }
   return summary
 }
@@ -123,7 +122,7 @@ export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
       return live(changes).map(toPendingChange)
     },
     count: async (options) => live(await folded('count', options)).length,
-    summary: async (options) => summarize(await folded('summary', options)),
+    summary: async (options) => summarize(live(await folded('summary', options))),
     acknowledge: (versions) => run('acknowledge', 'readwrite', (transaction) => acknowledgeIn(transaction, versions)),
     // Marks creates handed to an adapter, so deleting the record later is pushed instead of cancelling them.
     markSent: (versions) =>

@@ -21,7 +21,7 @@ export function upgradeSchema(
     if (names.contains(table)) {
       store = transaction.objectStore(table)
       if (!sameKeyPath(store.keyPath, definition.keyPath)) {
-        throw new StorageError(`[storage] table "${table}" cannot change its keyPath to "${definition.keyPath}"`)
+        throw new StorageError(`[storage] table "${table}" keyPath cannot become "${definition.keyPath}"`)
       }
     } else {
       store = database.createObjectStore(table, { keyPath: definition.keyPath })

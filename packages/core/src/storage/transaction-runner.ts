@@ -61,7 +61,7 @@ export function createTransactionRunner(options: RunnerOptions): RunTransaction 
           await recovered
         }
         options.publish(writer)
-        throw new StorageError(`[storage] ${action}: the transaction committed early; await only tx calls inside it`, {
+        throw new StorageError(`[storage] ${action}: transaction committed early; await only tx calls in it`, {
           cause: error,
         })
       }
