@@ -1,25 +1,17 @@
-import { AdapterError } from '../errors'
-import type {
-  AutoSync,
-  AutoSyncOptions,
-  StorageLifecycleEvent,
-  SyncErrorInfo,
-  SyncLifecycleEvent,
-  SyncPlugin,
-  SyncStatus,
-} from '../types'
+import type { AutoSync, AutoSyncOptions, StorageLifecycleEvent, SyncPlugin } from '../types'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
-import { afterFailure, errorInfo, type FailurePolicy } from './failures'
+import { type Engine, type EngineState, metadataKey } from './engine'
 import { createTabs } from './leader'
 import { createLifecycle } from './lifecycle'
 import { createPendingCounter } from './pending-counter'
-import { pushBacklog, skipReason } from './push'
+import { skipReason } from './push'
 import { browserNetwork, consoleLogger, mathRandom, systemClock } from './runtime-defaults'
-import { planNextSync, type ScheduleState } from './schedule'
+import { planNextSync } from './schedule'
 import { createStatusStore, initialStatus } from './status-store'
+import { switchUser } from './switch-user'
+import { createSyncRun } from './sync-run'
 
-const log = 'Auto-sync service:'
 /** Longest random wait before the sync that follows a reconnect, so tabs and devices do not all hit the backend at once. */
 const reconnectJitterMs = 1_000
 /** Least time between two outbox counts caused by captures (each count reads the persisted outbox). */
@@ -43,18 +35,11 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     minIntervalMs: options.minIntervalMs ?? 5_000,
     periodicSyncMs: options.periodicSyncMs ?? 60_000,
   }
-  const policy: FailurePolicy = {
-    backoff: options.backoff ?? exponentialBackoff(),
-    random,
-    maxConsecutiveFailures: options.maxConsecutiveFailures ?? 5,
-    recoveryMs: options.recoveryMs ?? 300_000,
-  }
   const plugins: SyncPlugin[] = []
   const teardowns = new Map<SyncPlugin, () => void>()
   const lifecycle = createLifecycle(logger)
-  let userId = options.userId
-  const status = createStatusStore(initialStatus(userId, network.isOnline()), logger)
-  const state: ScheduleState = {
+  const state: EngineState = {
+    userId: options.userId,
     started: false,
     inFlight: false,
     enabled: true,
@@ -68,24 +53,19 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     disabledUntil: null,
     reconnectAt: null,
     pendingChanges: 0,
+    failures: 0,
+    breakerOpen: false,
+    bufferedEvents: 0,
+    latestSeq: 0,
+    mirrored: false,
   }
-  let failures = 0
-  let breakerOpen = false
-  let bufferedEvents = 0
-  let latestSeq = 0
-  let mirrored = false
+  const status = createStatusStore(initialStatus(state.userId, state.online), logger)
   let countedAt = Number.NEGATIVE_INFINITY
   let countTimer: unknown
   let timer: unknown
-  let flight: Promise<void> | undefined
-  let controller: AbortController | undefined
   let detach: (() => void)[] = []
   let removeFilter: (() => void) | undefined
 
-  const emit = (event: SyncLifecycleEvent) => lifecycle.emit(event)
-  const metadataKey = () => `autosync.lastSyncTime.${userId}`
-
-  /** Recomputes the plan, arms the one timer and publishes the status. */
   function refresh(): void {
     clock.clearTimeout(timer)
     timer = undefined
@@ -94,33 +74,36 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     // A time already past means now: the status shows when the attempt really starts.
     const at = plan.at === null ? null : Math.max(plan.at, clock.now())
     if (state.started && isLeader && at !== null) timer = clock.setTimeout(() => onTimer(at), at - clock.now())
-    const own: Partial<SyncStatus> = {
-      isEnabled: state.enabled && !breakerOpen,
-      userId,
-      hasPendingSync: state.pendingChanges > 0 || state.burstFirst !== null,
-      consecutiveFailures: failures,
-      bufferedEvents,
-      isRetrying: failures > 0,
-      phase: plan.phase,
-      pendingChanges: state.pendingChanges,
-      nextSyncAt: isLeader ? at : null,
-      disabledUntil: state.disabledUntil,
-      isOnline: state.online,
-    }
+    const { failures, pendingChanges } = state
     // A follower shows the leader's status once it has heard from it.
-    if (isLeader || !mirrored) status.set({ ...own, isLeader })
+    if (isLeader || !state.mirrored) {
+      status.set({
+        isEnabled: state.enabled && !state.breakerOpen,
+        userId: state.userId,
+        hasPendingSync: pendingChanges > 0 || state.burstFirst !== null,
+        consecutiveFailures: failures,
+        bufferedEvents: state.bufferedEvents,
+        isRetrying: failures > 0,
+        phase: plan.phase,
+        pendingChanges,
+        nextSyncAt: isLeader ? at : null,
+        disabledUntil: state.disabledUntil,
+        isOnline: state.online,
+        isLeader,
+      })
+    }
   }
 
   function onTimer(at: number): void {
     timer = undefined
     // The open breaker allows one trial attempt at its recovery time.
     if (state.disabledUntil !== null && at >= state.disabledUntil) state.disabledUntil = null
-    void attempt(false)
+    void run.attempt(false)
   }
 
   const recount = createPendingCounter(
     storage,
-    () => userId,
+    () => state.userId,
     ({ pending, deadLetters }) => {
       state.pendingChanges = pending
       if (deadLetters !== undefined) status.set({ deadLetters })
@@ -132,29 +115,27 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   /** Counting walks the persisted outbox: during a burst of writes, once at once and then at most every countIntervalMs. */
   function countSoon(): void {
     if (countTimer !== undefined) return
-    const wait = countedAt + countIntervalMs - clock.now()
     const count = () => {
       countTimer = undefined
       countedAt = clock.now()
       void recount(false)
     }
-    if (wait <= 0) count()
-    else countTimer = clock.setTimeout(count, wait)
+    const wait = countedAt + countIntervalMs - clock.now()
+    if (wait > 0) countTimer = clock.setTimeout(count, wait)
+    else count()
   }
 
   function openBurst(): void {
-    const now = clock.now()
-    state.burstFirst ??= now
-    state.burstLast = now
+    state.burstFirst ??= clock.now()
+    state.burstLast = clock.now()
   }
 
   function onStorage(event: StorageLifecycleEvent): void {
     if (event.type === 'reopened') void recount()
     if (event.type !== 'captured') return
-    // Versions are global across users: a sync pushes what was captured before it started.
-    latestSeq = Math.max(latestSeq, event.seq)
-    if (!event.userIds.includes(userId)) return
-    bufferedEvents++
+    state.latestSeq = Math.max(state.latestSeq, event.seq)
+    if (!event.userIds.includes(state.userId)) return
+    state.bufferedEvents++
     openBurst()
     refresh()
     countSoon()
@@ -169,122 +150,58 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
 
   const tabs = createTabs({
     database: storage.name,
-    userId: () => userId,
+    userId: () => state.userId,
     status: () => status.get(),
     onLeaderStatus(leaderStatus) {
-      mirrored = true
+      state.mirrored = true
       status.set({ ...leaderStatus, isLeader: false })
     },
-    onSyncNowRequest: () => void attempt(true),
+    onSyncNowRequest: () => run.attempt(true),
     onLeader(isLeader) {
-      mirrored = false
-      emit({ type: 'leader-changed', isLeader, at: clock.now() })
+      state.mirrored = false
+      emit({ type: 'leader-changed', isLeader })
       refresh()
-      status.set({ isLeader })
       if (isLeader) void recount()
     },
   })
 
-  function onEnded(manual: boolean, error: unknown, done: number, startedAt: number, refused?: SyncErrorInfo): void {
-    const end = clock.now()
-    state.lastEndedAt = end
-    state.periodicFrom = end
-    if (error === undefined) {
-      const recovered = breakerOpen
-      failures = 0
-      breakerOpen = false
-      state.retryAt = null
-      state.disabledUntil = null
-      status.set({ lastSyncTime: end, progress: null, lastError: refused ?? null })
-      void storage.metadata.set(metadataKey(), end).catch(() => {})
-      logger.info(`${log} Sync completed successfully`)
-      emit({ type: 'sync-succeeded', changes: done, durationMs: end - startedAt, at: end })
-      if (recovered) emit({ type: 'sync-enabled', reason: manual ? 'sync-now' : 'recovered', at: end })
-      return
-    }
-    const info = errorInfo(error, end)
-    status.set({ lastError: info, progress: null })
-    if (AdapterError.isInstance(error) && error.kind === 'auth') {
-      state.authPaused = true
-      logger.warn(`${log} Sync paused until sign-in: ${info.message}`)
-      emit({ type: 'auth-required', error: info, at: end })
-      return
-    }
-    failures++
-    logger.warn(`${log} Sync failed (${failures}/${policy.maxConsecutiveFailures}): ${info.message}`)
-    Object.assign(state, afterFailure(failures, error, end, policy))
-    breakerOpen = state.disabledUntil !== null
-    refresh()
-    const nextSyncAt = status.get().nextSyncAt
-    emit({ type: 'sync-failed', error: info, consecutiveFailures: failures, nextSyncAt, at: end })
-    if (breakerOpen) {
-      emit({ type: 'sync-disabled', reason: 'circuit-breaker', disabledUntil: state.disabledUntil, at: end })
-    }
+  const emit: Engine['emit'] = (event) => lifecycle.emit({ at: clock.now(), ...event } as never)
+  const engine: Engine = {
+    storage,
+    clock,
+    logger,
+    plugins,
+    state,
+    status,
+    tabs,
+    emit,
+    refresh,
+    recount,
+    skip(event) {
+      const skipped = skipReason(plugins, event, { userId: state.userId, clientId: storage.clientId })
+      if (!skipped) return false
+      const [plugin, reason] = skipped
+      emit({ type: 'change-skipped', table: event.table, key: event.key, plugin, reason })
+      return reason
+    },
+    abort: () => run.abort(),
+    async loadUser() {
+      status.set({ lastSyncTime: (await storage.metadata.get<number>(metadataKey(state.userId))) ?? null })
+      await recount()
+      if (state.pendingChanges > 0) openBurst()
+    },
   }
-
-  /** One attempt: the whole backlog of the active user as it was when the attempt started. */
-  async function attempt(manual: boolean): Promise<void> {
-    if (flight) {
-      if (manual) await flight.then(() => attempt(true))
-      return
-    }
-    const pushingFor = userId
-    const abort = new AbortController()
-    controller = abort
-    state.inFlight = true
-    state.burstFirst = state.burstLast = state.reconnectAt = null
-    bufferedEvents = 0
-    const startedAt = clock.now()
-    refresh()
-    const untilSeq = latestSeq || Number.POSITIVE_INFINITY
-    let error: unknown
-    let refused: SyncErrorInfo | undefined
-    let done = 0
-    flight = (async () => {
-      try {
-        const total = await storage.outbox.count({ userId: pushingFor })
-        emit({ type: 'sync-started', changes: total, at: startedAt })
-        if (total > 0) logger.info(`${log} Syncing ${total} changes to cloud...`)
-        status.set({ progress: { total, done: 0, batches: 0 } })
-        done = await pushBacklog({
-          storage,
-          adapter,
-          context: { signal: abort.signal, userId: pushingFor, clientId: storage.clientId, logger },
-          plugins,
-          batchSize: options.batchSize ?? 500,
-          untilSeq,
-          total,
-          now: () => clock.now(),
-          emit,
-          onProgress: (progress) => status.set({ progress }),
-          onRefused: (refusal) => {
-            refused = errorInfo(refusal, clock.now())
-            status.set({ lastError: refused })
-          },
-        })
-      } catch (caught) {
-        error = caught ?? new Error('unknown failure')
-      }
-    })()
-    await flight
-    flight = undefined
-    controller = undefined
-    state.inFlight = false
-    // A stop or user switch aborted this attempt: it is neither a success nor a failure.
-    if (!abort.signal.aborted) onEnded(manual, error, done, startedAt, refused)
-    else status.set({ progress: null })
-    refresh()
-    await recount()
-  }
+  const run = createSyncRun(engine, options, {
+    backoff: options.backoff ?? exponentialBackoff(),
+    random,
+    maxConsecutiveFailures: options.maxConsecutiveFailures ?? 5,
+    recoveryMs: options.recoveryMs ?? 300_000,
+  })
 
   function installFilter(): void {
     removeFilter ??= storage.addCaptureFilter((event) => {
       try {
-        const skipped = skipReason(plugins, event, { userId, clientId: storage.clientId })
-        if (!skipped) return false
-        const [plugin, reason] = skipped
-        emit({ type: 'change-skipped', table: event.table, key: event.key, plugin, reason, at: clock.now() })
-        return reason
+        return engine.skip(event)
       } catch (error) {
         logger.error('[autosync] [sync] A plugin skip threw; the change is captured:', error)
         return false
@@ -293,20 +210,15 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   }
 
   const onPageHide = () => {
-    if (tabs.isLeader() && state.pendingChanges + bufferedEvents > 0) void attempt(true)
-  }
-
-  async function abortFlight(): Promise<void> {
-    controller?.abort()
-    await flight
+    if (tabs.isLeader() && state.pendingChanges + state.bufferedEvents > 0) void run.attempt(true)
   }
 
   const autoSync: AutoSync = {
     storage,
     adapter,
-    outbox: { summary: () => storage.outbox.summary({ userId }) },
+    outbox: { summary: () => storage.outbox.summary({ userId: state.userId }) },
     deadLetters: {
-      list: () => storage.deadLetters.list({ userId }),
+      list: () => storage.deadLetters.list({ userId: state.userId }),
       retry: (id) => storage.deadLetters.retry(id).then(() => recount()),
       discard: (id) => storage.deadLetters.discard(id).then(() => recount()),
     },
@@ -317,23 +229,19 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
         storage.onLifecycle(onStorage),
         network.subscribe(onOnline),
         storage.events.onAny((event) => {
-          if (event.seq !== undefined) emit({ type: 'change-captured', event, at: clock.now() })
+          if (event.seq !== undefined) emit({ type: 'change-captured', event })
         }),
       ]
       if (typeof window !== 'undefined') {
         window.addEventListener('pagehide', onPageHide)
         detach.push(() => window.removeEventListener('pagehide', onPageHide))
       }
-      const lastSyncTime = (await storage.metadata.get<number>(metadataKey())) ?? null
-      await recount()
-      state.started = true
-      state.online = network.isOnline()
-      state.periodicFrom = clock.now()
-      if (state.pendingChanges > 0) openBurst()
-      status.set({ isInitialized: true, lastSyncTime })
+      await engine.loadUser()
+      Object.assign(state, { started: true, online: network.isOnline(), periodicFrom: clock.now() })
+      status.set({ isInitialized: true })
       tabs.join()
       refresh()
-      logger.info(`${log} Event listeners set up`)
+      logger.info('Auto-sync service: Event listeners set up')
     },
     async stop() {
       if (!state.started) return
@@ -345,57 +253,41 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       tabs.leave()
       clock.clearTimeout(countTimer)
       countTimer = undefined
-      await abortFlight()
+      await run.abort()
       for (const teardown of teardowns.values()) teardown()
       teardowns.clear()
       refresh()
     },
     async syncNow() {
-      if (state.started && !tabs.isLeader()) {
-        tabs.requestSyncNow()
-        return
-      }
+      // A follower waits for the leader's sync; if it leaves or takes the lead meanwhile, it syncs itself.
+      if (state.started && !tabs.isLeader() && (await tabs.requestSyncNow())) return
       state.authPaused = false
-      await attempt(true)
+      await run.attempt(true)
     },
     async backup() {
-      const result = await backupSnapshot({ storage, adapter, plugins, userId, now: clock.now(), logger })
-      emit({ type: 'backup-succeeded', result, at: clock.now() })
+      const result = await backupSnapshot({
+        storage,
+        adapter,
+        plugins,
+        userId: state.userId,
+        now: clock.now(),
+        logger,
+      })
+      emit({ type: 'backup-succeeded', result })
       return result
     },
     setEnabled(enabled) {
       if (enabled === state.enabled && !(enabled && state.authPaused)) return
       state.enabled = enabled
       state.authPaused = false
-      const at = clock.now()
       emit(
         enabled
-          ? { type: 'sync-enabled', reason: 'manual', at }
-          : { type: 'sync-disabled', reason: 'manual', disabledUntil: null, at },
+          ? { type: 'sync-enabled', reason: 'manual' }
+          : { type: 'sync-disabled', reason: 'manual', disabledUntil: null },
       )
       refresh()
     },
-    async switchUser(next) {
-      if (next === userId) return
-      const previousUserId = userId
-      await abortFlight()
-      userId = next
-      storage.setActiveUser(next)
-      failures = 0
-      breakerOpen = false
-      bufferedEvents = 0
-      Object.assign(state, { authPaused: false, burstFirst: null, burstLast: null, retryAt: null, disabledUntil: null })
-      state.pendingChanges = 0
-      status.set({ lastError: null, progress: null, lastSyncTime: null })
-      if (state.started) {
-        status.set({ lastSyncTime: (await storage.metadata.get<number>(metadataKey())) ?? null })
-        await recount()
-        if (state.pendingChanges > 0) openBurst()
-        tabs.join()
-      }
-      refresh()
-      emit({ type: 'user-switched', previousUserId, userId: next, at: clock.now() })
-    },
+    switchUser: (next) => switchUser(engine, next),
     async purgeUser(purged) {
       await storage.outbox.purgeUser(purged)
       await recount()
@@ -412,17 +304,12 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       }
     },
     getStatus: () => status.get(),
-    subscribe(listener) {
-      return status.subscribe((next) => {
-        listener(next)
-      })
-    },
+    // A wrapper per subscription, so subscribing one function twice needs two unsubscribes.
+    subscribe: (listener) => status.subscribe((next) => listener(next)),
     on: (type, listener) => lifecycle.on(type, listener as never),
   }
-  status.subscribe((next) => {
-    tabs.publish(next)
-  })
-  storage.setActiveUser(userId)
+  status.subscribe((next) => tabs.publish(next))
+  storage.setActiveUser(state.userId)
   installFilter()
   for (const plugin of options.plugins ?? []) autoSync.use(plugin)
   return autoSync

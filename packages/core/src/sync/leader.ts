@@ -3,7 +3,11 @@ import type { SyncStatus } from '../types'
 export type TabMessage =
   | { type: 'status'; userId: string | null; status: SyncStatus }
   | { type: 'hello'; userId: string | null }
-  | { type: 'sync-now'; userId: string | null }
+  | { type: 'sync-now'; userId: string | null; id: string }
+  /** The leader finished (or failed) the sync that request `id` asked for. */
+  | { type: 'synced'; userId: string | null; id: string }
+  /** A tab took the lead: followers repeat the requests still waiting. */
+  | { type: 'leader'; userId: string | null }
 
 interface LockManagerLike {
   request(name: string, options: { signal: AbortSignal }, callback: () => Promise<void>): Promise<unknown>
@@ -72,22 +76,42 @@ export interface TabHooks {
   onLeader(isLeader: boolean): void
   /** A follower received the leader's status. */
   onLeaderStatus(status: SyncStatus): void
-  /** The leader was asked by a follower to sync now. */
-  onSyncNowRequest(): void
+  /** The leader was asked by a follower to sync now; the follower hears back when this settles. */
+  onSyncNowRequest(): Promise<void>
 }
+
+export type Tabs = ReturnType<typeof createTabs>
 
 /** One uploader per database and user: the Web Lock election plus the channel followers and the leader talk on. */
 export function createTabs(hooks: TabHooks) {
   let leading = false
   let resign: (() => void) | undefined
   let channel: BroadcastChannel | undefined
+  /** This follower's sync-now requests still waiting for the leader, by id: each resolves `true` once it synced. */
+  const waiting = new Map<string, (synced: boolean) => void>()
   const post = (message: TabMessage) => channel?.postMessage(message)
-  const hello = () => post({ type: 'hello', userId: hooks.userId() })
+  const userId = hooks.userId
+  const hello = () => post({ type: 'hello', userId: userId() })
+  const ask = (id: string) => post({ type: 'sync-now', userId: userId(), id })
+  /** Settles every waiting request: on leaving, or on taking the lead (this tab then syncs itself). */
+  const release = () => {
+    for (const resolve of waiting.values()) resolve(false)
+    waiting.clear()
+  }
   const onMessage = (message: TabMessage) => {
-    if (message.userId !== hooks.userId()) return
-    if (message.type === 'status' && !leading) hooks.onLeaderStatus(message.status)
-    if (message.type === 'hello' && leading) post({ type: 'status', userId: message.userId, status: hooks.status() })
-    if (message.type === 'sync-now' && leading) hooks.onSyncNowRequest()
+    if (message.userId !== userId()) return
+    const { type } = message
+    if (type === 'status' && !leading) hooks.onLeaderStatus(message.status)
+    if (type === 'hello' && leading) post({ type: 'status', userId: message.userId, status: hooks.status() })
+    if (type === 'sync-now' && leading) {
+      const done = () => post({ type: 'synced', userId: message.userId, id: message.id })
+      hooks.onSyncNowRequest().then(done, done)
+    }
+    if (type === 'synced') {
+      waiting.get(message.id)?.(true)
+      waiting.delete(message.id)
+    }
+    if (type === 'leader' && !leading) for (const id of waiting.keys()) ask(id)
   }
   const tabs = {
     isLeader: () => leading,
@@ -95,24 +119,37 @@ export function createTabs(hooks: TabHooks) {
     join(): void {
       tabs.leave()
       channel = openTabChannel(`autosync-engine:${hooks.database}`, onMessage)
-      resign = electLeader(`autosync:${hooks.database}:${hooks.userId()}`, (next) => {
+      resign = electLeader(`autosync:${hooks.database}:${userId()}`, (next) => {
         if (next === leading) return
         leading = next
-        if (!next) hello()
+        if (next) {
+          release()
+          post({ type: 'leader', userId: userId() })
+        } else hello()
         hooks.onLeader(next)
       })
       if (!leading) hello()
     },
     leave(): void {
+      release()
       resign?.()
       resign = undefined
       channel?.close()
       channel = undefined
     },
     publish(status: SyncStatus): void {
-      if (leading) post({ type: 'status', userId: hooks.userId(), status })
+      if (leading) post({ type: 'status', userId: userId(), status })
     },
-    requestSyncNow: () => post({ type: 'sync-now', userId: hooks.userId() }),
+    /** Asks the leader to sync now; resolves `true` once that sync settled, `false` if this tab left or took the lead first. */
+    requestSyncNow(): Promise<boolean> {
+      // Without a channel the request cannot reach the leader: as before, the follower leaves the sync to it.
+      if (!channel) return Promise.resolve(true)
+      const id = Math.random().toString(36).slice(2)
+      return new Promise((resolve) => {
+        waiting.set(id, resolve)
+        ask(id)
+      })
+    },
   }
   return tabs
 }

@@ -2,7 +2,18 @@ import type { Logger, SyncLifecycleEvent } from '../types'
 
 type Listener = (event: never) => void
 
-/** Lifecycle listeners by event type; a throwing listener is logged and never stops the others. */
+/** Calls each listener (a snapshot, so one may unsubscribe another); a throwing one is logged and never stops the others. */
+export function notifyAll<T>(listeners: Iterable<(value: T) => void>, value: T, logger: Logger, label: string): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener(value)
+    } catch (error) {
+      logger.error(`[autosync] [sync] A ${label} threw:`, error)
+    }
+  }
+}
+
+/** Lifecycle listeners by event type. */
 export function createLifecycle(logger: Logger) {
   const listeners = new Map<string, Set<Listener>>()
   return {
@@ -13,13 +24,7 @@ export function createLifecycle(logger: Logger) {
       return () => set.delete(listener)
     },
     emit(event: SyncLifecycleEvent): void {
-      for (const listener of [...(listeners.get(event.type) ?? [])]) {
-        try {
-          ;(listener as (event: SyncLifecycleEvent) => void)(event)
-        } catch (error) {
-          logger.error(`[autosync] [sync] A "${event.type}" listener threw:`, error)
-        }
-      }
+      notifyAll(listeners.get(event.type) ?? [], event as never, logger, `"${event.type}" listener`)
     },
   }
 }

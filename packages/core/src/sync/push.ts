@@ -2,29 +2,22 @@ import { AdapterError } from '../errors'
 import type {
   AdapterContext,
   Change,
-  DeadLetter,
   PendingChange,
   PluginContext,
-  Storage,
   StorageEvent,
   SyncAdapter,
-  SyncLifecycleEvent,
   SyncPlugin,
-  SyncProgress,
 } from '../types'
+import type { Engine } from './engine'
 
 export interface PushRun {
-  storage: Storage
+  engine: Engine
   adapter: SyncAdapter
   context: AdapterContext
-  plugins: readonly SyncPlugin[]
   batchSize: number
   /** Changes first captured after this version started after the sync did: the next burst pushes them. */
   untilSeq: number
   total: number
-  now(): number
-  emit(event: SyncLifecycleEvent): void
-  onProgress(progress: SyncProgress): void
   /** A whole batch was refused for good (its changes are dead-lettered, the sync goes on). */
   onRefused(error: AdapterError): void
 }
@@ -78,7 +71,8 @@ export function skipReason(plugins: readonly SyncPlugin[], event: StorageEvent, 
 
 /** Streams the user's backlog to the adapter batch by batch; resolves with how many changes were handled. */
 export async function pushBacklog(run: PushRun): Promise<number> {
-  const { storage, adapter, context, plugins } = run
+  const { adapter, context } = run
+  const { storage, plugins } = run.engine
   const limit = Math.max(1, Math.min(run.batchSize, adapter.capabilities.maxBatchSize))
   const pluginContext = { userId: context.userId, clientId: context.clientId }
   let afterSeq = 0
@@ -93,7 +87,7 @@ export async function pushBacklog(run: PushRun): Promise<number> {
     const byId = new Map<string, PendingChange>()
     const changes: Change[] = []
     for (const change of pending) {
-      const skipped = skipReason(plugins, eventOf(change), pluginContext)
+      const skipped = run.engine.skip(eventOf(change))
       let outgoing: Change | null = {
         changeId: `${context.clientId}:${change.seq}`,
         table: change.table,
@@ -108,10 +102,6 @@ export async function pushBacklog(run: PushRun): Promise<number> {
       if (outgoing.changedFields === undefined) delete outgoing.changedFields
       for (const plugin of plugins)
         if (outgoing && plugin.transform) outgoing = plugin.transform(outgoing, pluginContext)
-      if (skipped) {
-        const [plugin, reason] = skipped
-        run.emit({ type: 'change-skipped', table: change.table, key: change.key, plugin, reason, at: run.now() })
-      }
       if (skipped || !outgoing) local.push(change)
       else {
         changes.push(outgoing)
@@ -145,7 +135,7 @@ export async function pushBacklog(run: PushRun): Promise<number> {
     }
     done += pending.length
     batches++
-    run.onProgress({ total: Math.max(run.total, done), done, batches })
+    run.engine.status.set({ progress: { total: Math.max(run.total, done), done, batches } })
     if (read.length < limit || pending.length < read.length) break
   }
   return done
@@ -157,9 +147,10 @@ async function deadLetter(
   status?: number,
 ): Promise<void> {
   if (entries.length === 0) return
-  const failedAt = run.now()
-  const stored: DeadLetter[] = await run.storage.deadLetters.add(
+  const { storage, clock, emit } = run.engine
+  const failedAt = clock.now()
+  const stored = await storage.deadLetters.add(
     entries.map((entry) => ({ ...entry, failedAt, userId: run.context.userId, ...(status ? { status } : {}) })),
   )
-  for (const deadLetter of stored) run.emit({ type: 'change-dead-lettered', deadLetter, at: failedAt })
+  for (const deadLetter of stored) emit({ type: 'change-dead-lettered', deadLetter, at: failedAt })
 }

@@ -1,4 +1,5 @@
 import type { Logger, SyncStatus } from '../types'
+import { notifyAll } from './lifecycle'
 
 export const initialStatus = (userId: string | null, isOnline: boolean): SyncStatus =>
   Object.freeze({
@@ -21,6 +22,8 @@ export const initialStatus = (userId: string | null, isOnline: boolean): SyncSta
     deadLetters: 0,
   })
 
+export type StatusStore = ReturnType<typeof createStatusStore>
+
 /** Immutable snapshots: a change makes a new frozen object and notifies subscribers once. */
 export function createStatusStore(initial: SyncStatus, logger: Logger) {
   let status = initial
@@ -31,13 +34,7 @@ export function createStatusStore(initial: SyncStatus, logger: Logger) {
       const keys = Object.keys(next) as (keyof SyncStatus)[]
       if (keys.every((key) => Object.is(status[key], next[key]))) return
       status = Object.freeze({ ...status, ...next })
-      for (const listener of [...listeners]) {
-        try {
-          listener(status)
-        } catch (error) {
-          logger.error('[autosync] [sync] A status subscriber threw:', error)
-        }
-      }
+      notifyAll(listeners, status, logger, 'status subscriber')
     },
     subscribe(listener: (status: SyncStatus) => void): () => void {
       listeners.add(listener)

@@ -1,0 +1,47 @@
+import type { AutoSync, Clock, Logger, StorageEvent, SyncLifecycleEvent, SyncPlugin } from '../types'
+import type { Tabs } from './leader'
+import type { ScheduleState } from './schedule'
+import type { StatusStore } from './status-store'
+
+/** A lifecycle event as the engine emits it: `at` defaults to the clock's now. */
+export type EngineEvent = SyncLifecycleEvent extends infer Event
+  ? Event extends SyncLifecycleEvent
+    ? Omit<Event, 'at'> & { at?: number }
+    : never
+  : never
+
+/** The scheduling inputs plus what the engine counts about the active user. */
+export interface EngineState extends ScheduleState {
+  userId: string | null
+  failures: number
+  /** The circuit breaker opened after too many failures in a row (cleared by the next success). */
+  breakerOpen: boolean
+  bufferedEvents: number
+  /** Versions are global across users: a sync pushes what was captured before it started. */
+  latestSeq: number
+  /** A follower shows the leader's status once it has heard from it. */
+  mirrored: boolean
+}
+
+/** What the parts of one engine share: created once by `createAutoSync`, read by the run and the user switch. */
+export interface Engine {
+  storage: AutoSync['storage']
+  clock: Clock
+  logger: Logger
+  plugins: SyncPlugin[]
+  state: EngineState
+  status: StatusStore
+  tabs: Tabs
+  emit(event: EngineEvent): void
+  /** Recomputes the plan, arms the one timer and publishes the status. */
+  refresh(): void
+  recount(deadLetters?: boolean): Promise<void>
+  /** The first plugin's reason to keep this change local (reported as `change-skipped`), or `false`. */
+  skip(event: StorageEvent): string | false
+  /** Aborts the running attempt and waits for it to settle. */
+  abort(): Promise<void>
+  /** Reads the active user's last sync time and counts, opening a burst for what is pending. */
+  loadUser(): Promise<void>
+}
+
+export const metadataKey = (userId: string | null) => `autosync.lastSyncTime.${userId}`
