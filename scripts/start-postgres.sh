@@ -2,7 +2,8 @@
 # Starts a scratch PostgreSQL cluster on loopback and prints its URL (for the Postgres test lane).
 # Usage: eval "$(scripts/start-postgres.sh)"   → exports AUTOSYNC_POSTGRES_URL
 set -euo pipefail
-port="${AUTOSYNC_POSTGRES_PORT:-55432}"
+# A free loopback port unless one is given, so a cluster left running elsewhere never collides.
+port="${AUTOSYNC_POSTGRES_PORT:-$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 if [ -z "$bin" ]; then echo "echo 'PostgreSQL not installed (apt-get install -y postgresql)' >&2"; exit 1; fi
 data="$(mktemp -d /tmp/autosync-pg-XXXXXX)"
