@@ -1,14 +1,14 @@
 import type { AutoSync, AutoSyncOptions, StorageLifecycleEvent, SyncPlugin } from '../types'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
-import { type Engine, type EngineState, metadataKey } from './engine'
+import { type Engine, type EngineState, freshUserState, metadataKey } from './engine'
 import { createTabs } from './leader'
 import { createLifecycle } from './lifecycle'
 import { createPendingCounter } from './pending-counter'
 import { skipReason } from './push'
 import { browserNetwork, consoleLogger, mathRandom, systemClock } from './runtime-defaults'
 import { planNextSync } from './schedule'
-import { createStatusStore, initialStatus } from './status-store'
+import { createStatusStore } from './status-store'
 import { switchUser } from './switch-user'
 import { createSyncRun } from './sync-run'
 
@@ -44,54 +44,49 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     inFlight: false,
     enabled: true,
     online: network.isOnline(),
-    authPaused: false,
-    burstFirst: null,
-    burstLast: null,
     lastEndedAt: null,
     periodicFrom: 0,
-    retryAt: null,
-    disabledUntil: null,
     reconnectAt: null,
-    pendingChanges: 0,
-    failures: 0,
-    breakerOpen: false,
-    bufferedEvents: 0,
     latestSeq: 0,
     mirrored: false,
+    ...freshUserState(),
   }
-  const status = createStatusStore(initialStatus(state.userId, state.online), logger)
   let countedAt = Number.NEGATIVE_INFINITY
   let countTimer: unknown
   let timer: unknown
   let detach: (() => void)[] = []
   let removeFilter: (() => void) | undefined
 
+  /** What the engine itself says about its state; the rest of the status is set where it happens. */
+  function ownStatus() {
+    const plan = planNextSync(state, settings)
+    const isLeader = tabs.isLeader()
+    const { failures, pendingChanges } = state
+    return {
+      isEnabled: state.enabled && !state.breakerOpen,
+      userId: state.userId,
+      hasPendingSync: pendingChanges > 0 || state.burstFirst !== null,
+      consecutiveFailures: failures,
+      bufferedEvents: state.bufferedEvents,
+      isRetrying: failures > 0,
+      phase: plan.phase,
+      pendingChanges,
+      // A time already past means now: the status shows when the attempt really starts.
+      nextSyncAt: isLeader && plan.at !== null ? Math.max(plan.at, clock.now()) : null,
+      disabledUntil: state.disabledUntil,
+      isOnline: state.online,
+      isLeader,
+    }
+  }
+
   function refresh(): void {
     clock.clearTimeout(timer)
     timer = undefined
-    const plan = planNextSync(state, settings)
-    const isLeader = tabs.isLeader()
-    // A time already past means now: the status shows when the attempt really starts.
-    const at = plan.at === null ? null : Math.max(plan.at, clock.now())
-    if (state.started && isLeader && at !== null) timer = clock.setTimeout(() => onTimer(at), at - clock.now())
-    const { failures, pendingChanges } = state
+    const own = ownStatus()
+    const at = own.nextSyncAt
+    if (state.started && at !== null) timer = clock.setTimeout(() => onTimer(at), at - clock.now())
     // A follower shows the leader's status once it has heard from it.
-    if (isLeader || !state.mirrored) {
-      status.set({
-        isEnabled: state.enabled && !state.breakerOpen,
-        userId: state.userId,
-        hasPendingSync: pendingChanges > 0 || state.burstFirst !== null,
-        consecutiveFailures: failures,
-        bufferedEvents: state.bufferedEvents,
-        isRetrying: failures > 0,
-        phase: plan.phase,
-        pendingChanges,
-        nextSyncAt: isLeader ? at : null,
-        disabledUntil: state.disabledUntil,
-        isOnline: state.online,
-        isLeader,
-      })
-    }
+    if (own.isLeader || !state.mirrored) status.set(own)
   }
 
   function onTimer(at: number): void {
@@ -156,7 +151,11 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       state.mirrored = true
       status.set({ ...leaderStatus, isLeader: false })
     },
-    onSyncNowRequest: () => run.attempt(true),
+    onSyncNowRequest(seq) {
+      // The follower's captures may reach this tab after its request: the sync includes them anyway.
+      state.latestSeq = Math.max(state.latestSeq, seq)
+      return run.attempt(true)
+    },
     onLeader(isLeader) {
       state.mirrored = false
       emit({ type: 'leader-changed', isLeader })
@@ -165,6 +164,15 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     },
   })
 
+  // The seed's key order: the fields ownStatus() leaves out sit around it.
+  const status = createStatusStore(
+    Object.assign({ isEnabled: true, isInitialized: false, userId: state.userId, lastSyncTime: null }, ownStatus(), {
+      lastError: null,
+      progress: null,
+      deadLetters: 0,
+    }),
+    logger,
+  )
   const emit: Engine['emit'] = (event) => lifecycle.emit({ at: clock.now(), ...event } as never)
   const engine: Engine = {
     storage,
@@ -260,7 +268,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     },
     async syncNow() {
       // A follower waits for the leader's sync; if it leaves or takes the lead meanwhile, it syncs itself.
-      if (state.started && !tabs.isLeader() && (await tabs.requestSyncNow())) return
+      if (state.started && !tabs.isLeader() && (await tabs.requestSyncNow(state.latestSeq))) return
       state.authPaused = false
       await run.attempt(true)
     },

@@ -45,3 +45,16 @@ export interface Engine {
 }
 
 export const metadataKey = (userId: string | null) => `autosync.lastSyncTime.${userId}`
+
+/** The per-user part of the state: what a user switch starts afresh. */
+export const freshUserState = () => ({
+  failures: 0,
+  breakerOpen: false,
+  bufferedEvents: 0,
+  authPaused: false,
+  burstFirst: null,
+  burstLast: null,
+  retryAt: null,
+  disabledUntil: null,
+  pendingChanges: 0,
+})

@@ -3,7 +3,8 @@ import type { SyncStatus } from '../types'
 export type TabMessage =
   | { type: 'status'; userId: string | null; status: SyncStatus }
   | { type: 'hello'; userId: string | null }
-  | { type: 'sync-now'; userId: string | null; id: string }
+  /** `seq`: the follower's latest capture, which the leader's sync must include. */
+  | { type: 'sync-now'; userId: string | null; id: string; seq: number }
   /** The leader finished (or failed) the sync that request `id` asked for. */
   | { type: 'synced'; userId: string | null; id: string }
   /** A tab took the lead: followers repeat the requests still waiting. */
@@ -77,7 +78,7 @@ export interface TabHooks {
   /** A follower received the leader's status. */
   onLeaderStatus(status: SyncStatus): void
   /** The leader was asked by a follower to sync now; the follower hears back when this settles. */
-  onSyncNowRequest(): Promise<void>
+  onSyncNowRequest(seq: number): Promise<void>
 }
 
 export type Tabs = ReturnType<typeof createTabs>
@@ -89,10 +90,11 @@ export function createTabs(hooks: TabHooks) {
   let channel: BroadcastChannel | undefined
   /** This follower's sync-now requests still waiting for the leader, by id: each resolves `true` once it synced. */
   const waiting = new Map<string, (synced: boolean) => void>()
+  let askedSeq = 0
   const post = (message: TabMessage) => channel?.postMessage(message)
   const userId = hooks.userId
   const hello = () => post({ type: 'hello', userId: userId() })
-  const ask = (id: string) => post({ type: 'sync-now', userId: userId(), id })
+  const ask = (id: string) => post({ type: 'sync-now', userId: userId(), id, seq: askedSeq })
   /** Settles every waiting request: on leaving, or on taking the lead (this tab then syncs itself). */
   const release = () => {
     for (const resolve of waiting.values()) resolve(false)
@@ -105,7 +107,7 @@ export function createTabs(hooks: TabHooks) {
     if (type === 'hello' && leading) post({ type: 'status', userId: message.userId, status: hooks.status() })
     if (type === 'sync-now' && leading) {
       const done = () => post({ type: 'synced', userId: message.userId, id: message.id })
-      hooks.onSyncNowRequest().then(done, done)
+      hooks.onSyncNowRequest(message.seq).then(done, done)
     }
     if (type === 'synced') {
       waiting.get(message.id)?.(true)
@@ -141,7 +143,8 @@ export function createTabs(hooks: TabHooks) {
       if (leading) post({ type: 'status', userId: userId(), status })
     },
     /** Asks the leader to sync now; resolves `true` once that sync settled, `false` if this tab left or took the lead first. */
-    requestSyncNow(): Promise<boolean> {
+    requestSyncNow(seq: number): Promise<boolean> {
+      askedSeq = Math.max(askedSeq, seq)
       // Without a channel the request cannot reach the leader: as before, the follower leaves the sync to it.
       if (!channel) return Promise.resolve(true)
       const id = Math.random().toString(36).slice(2)

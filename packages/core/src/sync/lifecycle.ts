@@ -1,7 +1,5 @@
 import type { Logger, SyncLifecycleEvent } from '../types'
 
-type Listener = (event: never) => void
-
 /** Calls each listener (a snapshot, so one may unsubscribe another); a throwing one is logged and never stops the others. */
 export function notifyAll<T>(listeners: Iterable<(value: T) => void>, value: T, logger: Logger, label: string): void {
   for (const listener of [...listeners]) {
@@ -13,18 +11,15 @@ export function notifyAll<T>(listeners: Iterable<(value: T) => void>, value: T, 
   }
 }
 
-/** Lifecycle listeners by event type. */
+/** Lifecycle listeners, each for one event type. */
 export function createLifecycle(logger: Logger) {
-  const listeners = new Map<string, Set<Listener>>()
+  const listeners = new Set<(event: SyncLifecycleEvent) => void>()
   return {
-    on(type: string, listener: Listener): () => void {
-      const set = listeners.get(type) ?? new Set()
-      listeners.set(type, set)
-      set.add(listener)
-      return () => set.delete(listener)
+    on(type: string, listener: (event: never) => void): () => void {
+      const entry = (event: SyncLifecycleEvent) => event.type === type && listener(event as never)
+      listeners.add(entry)
+      return () => listeners.delete(entry)
     },
-    emit(event: SyncLifecycleEvent): void {
-      notifyAll(listeners.get(event.type) ?? [], event as never, logger, `"${event.type}" listener`)
-    },
+    emit: (event: SyncLifecycleEvent) => notifyAll(listeners, event, logger, `"${event.type}" listener`),
   }
 }

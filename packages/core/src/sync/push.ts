@@ -88,18 +88,17 @@ export async function pushBacklog(run: PushRun): Promise<number> {
     const changes: Change[] = []
     for (const change of pending) {
       const skipped = run.engine.skip(eventOf(change))
+      const { value, changedFields } = change
       let outgoing: Change | null = {
         changeId: `${context.clientId}:${change.seq}`,
         table: change.table,
         key: change.key,
         op: change.op,
-        value: change.value,
-        changedFields: adapter.capabilities.partialUpdates ? change.changedFields : undefined,
+        ...(value !== undefined && { value }),
+        ...(adapter.capabilities.partialUpdates && changedFields && { changedFields }),
         seq: change.seq,
         timestamp: change.timestamp,
       }
-      if (outgoing.value === undefined) delete outgoing.value
-      if (outgoing.changedFields === undefined) delete outgoing.changedFields
       for (const plugin of plugins)
         if (outgoing && plugin.transform) outgoing = plugin.transform(outgoing, pluginContext)
       if (skipped || !outgoing) local.push(change)

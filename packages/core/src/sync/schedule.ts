@@ -37,11 +37,16 @@ export interface Plan {
 
 /** The rules of DESIGN's "Scheduling, exactly": when the next automatic attempt starts, and why. */
 export function planNextSync(state: ScheduleState, settings: ScheduleSettings): Plan {
-  if (!state.started) return { phase: 'stopped', at: null }
-  if (state.inFlight) return { phase: 'syncing', at: null }
-  if (!state.enabled) return { phase: 'disabled', at: null }
-  if (!state.online) return { phase: 'offline', at: null }
-  if (state.authPaused) return { phase: 'idle', at: null }
+  const paused = !state.started
+    ? 'stopped'
+    : state.inFlight
+      ? 'syncing'
+      : !state.enabled
+        ? 'disabled'
+        : !state.online
+          ? 'offline'
+          : state.authPaused && 'idle'
+  if (paused) return { phase: paused, at: null }
   // Throttle holds for every automatic attempt: backoff and recovery times included.
   const throttleAt = state.lastEndedAt === null ? Number.NEGATIVE_INFINITY : state.lastEndedAt + settings.minIntervalMs
   const notBefore = (at: number) => Math.max(at, throttleAt, state.reconnectAt ?? at)

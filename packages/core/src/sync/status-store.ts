@@ -1,32 +1,11 @@
 import type { Logger, SyncStatus } from '../types'
 import { notifyAll } from './lifecycle'
 
-export const initialStatus = (userId: string | null, isOnline: boolean): SyncStatus =>
-  Object.freeze({
-    isEnabled: true,
-    isInitialized: false,
-    userId,
-    lastSyncTime: null,
-    hasPendingSync: false,
-    consecutiveFailures: 0,
-    bufferedEvents: 0,
-    isRetrying: false,
-    phase: 'stopped',
-    pendingChanges: 0,
-    nextSyncAt: null,
-    disabledUntil: null,
-    isOnline,
-    isLeader: false,
-    lastError: null,
-    progress: null,
-    deadLetters: 0,
-  })
-
 export type StatusStore = ReturnType<typeof createStatusStore>
 
 /** Immutable snapshots: a change makes a new frozen object and notifies subscribers once. */
 export function createStatusStore(initial: SyncStatus, logger: Logger) {
-  let status = initial
+  let status = Object.freeze(initial)
   const listeners = new Set<(status: SyncStatus) => void>()
   return {
     get: () => status,

@@ -1,4 +1,4 @@
-import type { Engine } from './engine'
+import { type Engine, freshUserState } from './engine'
 
 /** Aborts the running attempt, then points the engine at `next`: no failures or burst carried over, its own counts and election. */
 export async function switchUser(engine: Engine, next: string | null): Promise<void> {
@@ -8,17 +8,7 @@ export async function switchUser(engine: Engine, next: string | null): Promise<v
   await engine.abort()
   state.userId = next
   storage.setActiveUser(next)
-  Object.assign(state, {
-    failures: 0,
-    breakerOpen: false,
-    bufferedEvents: 0,
-    authPaused: false,
-    burstFirst: null,
-    burstLast: null,
-    retryAt: null,
-    disabledUntil: null,
-    pendingChanges: 0,
-  })
+  Object.assign(state, freshUserState())
   status.set({ lastError: null, progress: null, lastSyncTime: null })
   if (state.started) {
     await engine.loadUser()

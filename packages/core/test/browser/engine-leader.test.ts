@@ -2,24 +2,31 @@ import type { IncomingMessage } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { launchChromium, serveBundle } from '@autosync/test-browser'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import type { SyncStatus } from '../../src/types'
 
 interface App {
   status(): SyncStatus
   write(count: number): Promise<void>
   heldLocks(): Promise<string[]>
+  ids(count: number): string[]
+  syncNow(): Promise<void>
 }
-type AppWindow = { app: App; ready?: boolean }
+type AppWindow = { app: App; ready?: boolean; synced?: boolean }
 
 const received = new Set<string>()
+/** Record keys the server has stored. */
+const receivedKeys = new Set<string>()
+/** While set, the server holds every push (noting its keys) until the gate opens. */
+let gate: Promise<void> | undefined
+const heldKeys = new Set<string>()
 let active = 0
 let maxActive = 0
 let pushes = 0
 const readBody = async (request: IncomingMessage) => {
   let body = ''
   for await (const chunk of request) body += chunk
-  return JSON.parse(body) as { ids: string[] }
+  return JSON.parse(body) as { ids: string[]; keys: string[] }
 }
 
 let server: Awaited<ReturnType<typeof serveBundle>>
@@ -33,10 +40,15 @@ beforeAll(async () => {
       active++
       pushes++
       maxActive = Math.max(maxActive, active)
-      const { ids } = await readBody(request)
+      const { ids, keys } = await readBody(request)
+      if (gate) {
+        for (const key of keys) heldKeys.add(key)
+        await gate
+      }
       // Long enough that a second uploader would overlap.
       await new Promise((resolve) => setTimeout(resolve, 100))
       for (const id of ids) received.add(id)
+      for (const key of keys) receivedKeys.add(key)
       active--
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}')
       return true
@@ -117,3 +129,31 @@ it('keeps one uploader across three tabs, hands over when the leader closes, and
   expect(maxActive).toBe(1)
   expect(pushes).toBeGreaterThan(3)
 }, 120_000)
+
+it("resolves a follower's syncNow only after the leader pushed the follower's changes", async () => {
+  // The tabs of the previous test are still open: one of them (or this new one) leads.
+  await openTab()
+  const tabs = session.context.pages()
+  const leader = await leaderOf(tabs)
+  const follower = tabs.find((tab) => tab !== leader)!
+  let release = () => {}
+  gate = new Promise((resolve) => {
+    release = resolve
+  })
+  const keys = await follower.evaluate(async () => {
+    const page = window as unknown as AppWindow
+    await page.app.write(5)
+    page.synced = false
+    void page.app.syncNow().then(() => {
+      page.synced = true
+    })
+    return page.app.ids(5)
+  })
+  // The leader is pushing (held by the server): the follower's syncNow must still be waiting.
+  await vi.waitFor(() => expect(keys.some((key) => heldKeys.has(key))).toBe(true), { timeout: 10_000, interval: 20 })
+  expect(await follower.evaluate(() => (window as unknown as AppWindow).synced)).toBe(false)
+  gate = undefined
+  release()
+  await follower.waitForFunction(() => (window as unknown as AppWindow).synced, null, { polling: 20, timeout: 10_000 })
+  expect(keys.filter((key) => !receivedKeys.has(key))).toEqual([])
+}, 60_000)

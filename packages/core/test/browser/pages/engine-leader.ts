@@ -8,7 +8,11 @@ const adapter: SyncAdapter = {
   async push(batch, context) {
     const response = await fetch('/push', {
       method: 'POST',
-      body: JSON.stringify({ batchId: batch.batchId, ids: batch.changes.map((change) => change.changeId) }),
+      body: JSON.stringify({
+        batchId: batch.batchId,
+        ids: batch.changes.map((change) => change.changeId),
+        keys: batch.changes.map((change) => String(change.key)),
+      }),
       signal: context.signal,
     })
     if (!response.ok) throw new AdapterError(`HTTP ${response.status}`, { kind: 'server', retryable: true })
@@ -39,6 +43,8 @@ const tab = Math.random().toString(36).slice(2, 8)
   write: async (count: number) => {
     for (let index = 0; index < count; index++) await storage.put('notes', { id: `${tab}-${index}`, userId: 'u1' })
   },
+  ids: (count: number) => Array.from({ length: count }, (_, index) => `${tab}-${index}`),
+  syncNow: () => autoSync.syncNow(),
   heldLocks: async () => ((await navigator.locks.query()).held ?? []).map((lock) => lock.name),
 }
 ;(window as unknown as { ready: boolean }).ready = true
