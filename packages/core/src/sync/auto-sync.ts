@@ -107,6 +107,8 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     logger,
   )
 
+  const recountAll = () => recount()
+
   /** Counting walks the persisted outbox: during a burst of writes, once at once and then at most every countIntervalMs. */
   function countSoon(): void {
     if (countTimer !== undefined) return
@@ -227,8 +229,8 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     outbox: { summary: () => storage.outbox.summary({ userId: state.userId }) },
     deadLetters: {
       list: () => storage.deadLetters.list({ userId: state.userId }),
-      retry: (id) => storage.deadLetters.retry(id).then(() => recount()),
-      discard: (id) => storage.deadLetters.discard(id).then(() => recount()),
+      retry: (id) => storage.deadLetters.retry(id).then(recountAll),
+      discard: (id) => storage.deadLetters.discard(id).then(recountAll),
     },
     async start() {
       if (state.started) return
@@ -296,10 +298,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       refresh()
     },
     switchUser: (next) => switchUser(engine, next),
-    async purgeUser(purged) {
-      await storage.outbox.purgeUser(purged)
-      await recount()
-    },
+    purgeUser: (purged) => storage.outbox.purgeUser(purged).then(recountAll),
     use(plugin) {
       plugins.push(plugin)
       const teardown = plugin.setup?.(autoSync)
@@ -311,10 +310,10 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
         teardowns.delete(plugin)
       }
     },
-    getStatus: () => status.get(),
+    getStatus: status.get,
     // A wrapper per subscription, so subscribing one function twice needs two unsubscribes.
     subscribe: (listener) => status.subscribe((next) => listener(next)),
-    on: (type, listener) => lifecycle.on(type, listener as never),
+    on: lifecycle.on as AutoSync['on'],
   }
   status.subscribe((next) => tabs.publish(next))
   storage.setActiveUser(state.userId)

@@ -2,8 +2,8 @@ import type { Logger, Storage } from '../types'
 
 export interface Counts {
   pending: number
-  /** Present when dead letters were counted too. */
-  deadLetters?: number
+  /** `undefined` unless dead letters were counted too. */
+  deadLetters?: number | undefined
 }
 
 /**
@@ -30,7 +30,7 @@ export function createPendingCounter(
     withDeadLetters = false
     running = Promise.all([storage.outbox.count({ userId }), deadLetterCount])
       .then(([pending, dead]) => {
-        if (userId === currentUser()) onCounts(dead === undefined ? { pending } : { pending, deadLetters: dead })
+        if (userId === currentUser()) onCounts({ pending, deadLetters: dead })
       })
       .catch((error) => logger.debug('[autosync] [sync] Could not count pending changes', error))
       .finally(() => {

@@ -14,13 +14,12 @@ export const browserNetwork: Network = {
   isOnline: () => typeof navigator === 'undefined' || navigator.onLine !== false,
   subscribe(listener) {
     if (typeof window === 'undefined') return () => {}
-    const online = () => listener(true)
-    const offline = () => listener(false)
-    window.addEventListener('online', online)
-    window.addEventListener('offline', offline)
+    const update = () => listener(navigator.onLine !== false)
+    window.addEventListener('online', update)
+    window.addEventListener('offline', update)
     return () => {
-      window.removeEventListener('online', online)
-      window.removeEventListener('offline', offline)
+      window.removeEventListener('online', update)
+      window.removeEventListener('offline', update)
     }
   },
 }
