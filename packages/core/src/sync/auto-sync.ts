@@ -1,7 +1,8 @@
-import type { AutoSync, AutoSyncOptions, StorageLifecycleEvent, SyncPlugin } from '../types'
+import type { AutoSync, AutoSyncOptions, SyncPlugin } from '../types'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
-import { type Engine, type EngineState, freshUserState, metadataKey } from './engine'
+import { watchCaptures } from './captures'
+import { type Engine, type EngineState, freshUserState, metadataKey, openBurst } from './engine'
 import { createTabs } from './leader'
 import { createLifecycle } from './lifecycle'
 import { createPendingCounter } from './pending-counter'
@@ -14,8 +15,6 @@ import { createSyncRun } from './sync-run'
 
 /** Longest random wait before the sync that follows a reconnect, so tabs and devices do not all hit the backend at once. */
 const reconnectJitterMs = 1_000
-/** Least time between two outbox counts caused by captures (each count reads the persisted outbox). */
-const countIntervalMs = 250
 
 /**
  * The sync engine: buffers captured changes, pushes them through the adapter with throttle, backoff, a
@@ -51,8 +50,6 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     mirrored: false,
     ...freshUserState(),
   }
-  let countedAt = Number.NEGATIVE_INFINITY
-  let countTimer: unknown
   let timer: unknown
   let detach: (() => void)[] = []
   let removeFilter: (() => void) | undefined
@@ -108,35 +105,6 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
   )
 
   const recountAll = () => recount()
-
-  /** Counting walks the persisted outbox: during a burst of writes, once at once and then at most every countIntervalMs. */
-  function countSoon(): void {
-    if (countTimer !== undefined) return
-    const count = () => {
-      countTimer = undefined
-      countedAt = clock.now()
-      void recount(false)
-    }
-    const wait = countedAt + countIntervalMs - clock.now()
-    if (wait > 0) countTimer = clock.setTimeout(count, wait)
-    else count()
-  }
-
-  function openBurst(): void {
-    state.burstFirst ??= clock.now()
-    state.burstLast = clock.now()
-  }
-
-  function onStorage(event: StorageLifecycleEvent): void {
-    if (event.type === 'reopened') void recount()
-    if (event.type !== 'captured') return
-    state.latestSeq = Math.max(state.latestSeq, event.seq)
-    if (!event.userIds.includes(state.userId)) return
-    state.bufferedEvents++
-    openBurst()
-    refresh()
-    countSoon()
-  }
 
   function onOnline(online: boolean): void {
     if (online === state.online) return
@@ -198,7 +166,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
     async loadUser() {
       status.set({ lastSyncTime: (await storage.metadata.get<number>(metadataKey(state.userId))) ?? null })
       await recount()
-      if (state.pendingChanges > 0) openBurst()
+      if (state.pendingChanges > 0) openBurst(state, clock.now())
     },
   }
   const run = createSyncRun(engine, options, {
@@ -236,7 +204,7 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       if (state.started) return
       installFilter()
       detach = [
-        storage.onLifecycle(onStorage),
+        watchCaptures(engine),
         network.subscribe(onOnline),
         storage.events.onAny((event) => {
           if (event.seq !== undefined) emit({ type: 'change-captured', event })
@@ -261,8 +229,6 @@ export function createAutoSync(options: AutoSyncOptions): AutoSync {
       removeFilter?.()
       removeFilter = undefined
       tabs.leave()
-      clock.clearTimeout(countTimer)
-      countTimer = undefined
       await run.abort()
       for (const teardown of teardowns.values()) teardown()
       teardowns.clear()

@@ -58,3 +58,9 @@ export const freshUserState = () => ({
   disabledUntil: null,
   pendingChanges: 0,
 })
+
+/** A capture (or a backlog found at start) opens the burst or extends it. */
+export function openBurst(state: EngineState, now: number): void {
+  state.burstFirst ??= now
+  state.burstLast = now
+}
