@@ -49,15 +49,13 @@ export function electLeader(name: string, onChange: (isLeader: boolean) => void)
     controller?.abort()
     release?.()
   }
-  const onFreeze = () => resign()
-  const onResume = () => request()
   const page = typeof document === 'undefined' ? undefined : document
-  page?.addEventListener('freeze', onFreeze)
-  page?.addEventListener('resume', onResume)
+  page?.addEventListener('freeze', resign)
+  page?.addEventListener('resume', request)
   request()
   return () => {
-    page?.removeEventListener('freeze', onFreeze)
-    page?.removeEventListener('resume', onResume)
+    page?.removeEventListener('freeze', resign)
+    page?.removeEventListener('resume', request)
     resign()
   }
 }
