@@ -9,3 +9,9 @@ export const deadLetterStore = '__autosync_dead_letters'
  * change of the entry gets its own version. Larger transactions are split over several entries.
  */
 export const versionsPerEntry = 65_536
+
+/**
+ * Most changes in one outbox entry. A sync reads and rewrites whole entries, so entries near the push
+ * batch size keep each read and acknowledgement proportional to the batch, not to the bulk write.
+ */
+export const changesPerEntry = 512

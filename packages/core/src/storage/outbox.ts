@@ -1,7 +1,7 @@
 import type { Outbox, OutboxSummary, RecordKey } from '../types'
 import { changeIdentity, type FoldedChange, foldChange, type OutboxEntry, toPendingChange } from './coalesce'
-import { outboxStore, versionsPerEntry } from './constants'
-import { transact, walkCursor } from './request'
+import { metadataStore, outboxStore, versionsPerEntry } from './constants'
+import { result, transact, walkCursor } from './request'
 
 export interface AcknowledgedVersion {
   table: string
@@ -25,8 +25,12 @@ const walkOutbox = (
   visit: (cursor: IDBCursorWithValue, entry: OutboxEntry) => boolean | void,
 ) => walkCursor(transaction.objectStore(outboxStore).openCursor(range), (cursor) => visit(cursor, cursor.value))
 
+/** Metadata key of the highest version ever handed to an adapter (see `markSent`). */
+const sentThroughKey = 'outbox.sentThrough'
+
 /** Streams the outbox in version order with a cursor and folds changes per (user, table, key). */
 async function walk(transaction: IDBTransaction, options: WalkOptions): Promise<FoldedChange[]> {
+  const sentThrough = ((await result(transaction.objectStore(metadataStore).get(sentThroughKey))) as number) ?? -1
   const afterSeq = options.afterSeq ?? -1
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   const folded = new Map<string, FoldedChange>()
@@ -39,7 +43,7 @@ async function walk(transaction: IDBTransaction, options: WalkOptions): Promise<
       if (!change || (options.userId !== undefined && change.userId !== options.userId) || seq <= afterSeq) continue
       const identity = changeIdentity(change.userId, change.table, change.key)
       const previous = folded.get(identity)
-      const next = foldChange(previous, change, seq, entry.timestamp)
+      const next = foldChange(previous, change, seq, entry.timestamp, seq <= sentThrough)
       const added = (next.op === 'none' ? 0 : 1) - (previous && previous.op !== 'none' ? 1 : 0)
       // Stop before the limit is exceeded; later versions of listed records stay for the next read.
       if (added > 0 && live >= limit) return false
@@ -108,7 +112,7 @@ function summarize(folded: FoldedChange[]): OutboxSummary {
 
 export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
   const run = <T>(action: string, mode: IDBTransactionMode, body: (transaction: IDBTransaction) => Promise<T>) =>
-    transact(database, `outbox.${action}`, outboxStore, mode, body)
+    transact(database, `outbox.${action}`, [outboxStore, metadataStore], mode, body)
   const folded = (action: string, options: WalkOptions = {}) =>
     run(action, 'readonly', (transaction) => walk(transaction, options))
   const live = (changes: FoldedChange[]) => changes.filter((change) => change.op !== 'none')
@@ -124,16 +128,15 @@ export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
     count: async (options) => live(await folded('count', options)).length,
     summary: async (options) => summarize(live(await folded('summary', options))),
     acknowledge: (versions) => run('acknowledge', 'readwrite', (transaction) => acknowledgeIn(transaction, versions)),
-    // Marks creates handed to an adapter, so deleting the record later is pushed instead of cancelling them.
+    // Everything up to the highest version handed to an adapter counts as sent from now on, so deleting
+    // such a record later is pushed instead of cancelling its create. One small write, not a rewrite of entries.
     markSent: (versions) =>
-      run('markSent', 'readwrite', (transaction) =>
-        editVersions(transaction, versions, (entry, index) => {
-          const change = entry.changes[index]!
-          if (change.op !== 'put' || change.sent) return false
-          change.sent = true
-          return true
-        }),
-      ),
+      run('markSent', 'readwrite', async (transaction) => {
+        const store = transaction.objectStore(metadataStore)
+        const current = ((await result(store.get(sentThroughKey))) as number | undefined) ?? -1
+        const highest = Math.max(current, ...versions.map((version) => version.seq))
+        if (highest > current) store.put(highest, sentThroughKey)
+      }),
     purgeUser: (userId) =>
       run('purgeUser', 'readwrite', async (transaction) => {
         const changes = await walk(transaction, { userId })

@@ -1,7 +1,7 @@
 import type { RecordKey, StorageEvent, StorageTransaction } from '../types'
 import { isPlainObject } from '../validation'
 import type { OutboxChange } from './coalesce'
-import { outboxStore, versionsPerEntry } from './constants'
+import { changesPerEntry, outboxStore, versionsPerEntry } from './constants'
 import {
   assertKey,
   invalid,
@@ -232,8 +232,8 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
       }
       const requests: Promise<IDBValidKey>[] = []
       const timestamp = context.clock.now()
-      for (let start = 0; start < captured.length; start += versionsPerEntry) {
-        const changes = captured.slice(start, start + versionsPerEntry).map((entry) => entry.change)
+      for (let start = 0; start < captured.length; start += changesPerEntry) {
+        const changes = captured.slice(start, start + changesPerEntry).map((entry) => entry.change)
         requests.push(result(transaction.objectStore(outboxStore).add({ timestamp, changes })))
       }
       // Nothing else will be written: committing now saves a round trip before IndexedDB would auto-commit.
@@ -241,7 +241,7 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
       const ids = await Promise.all(requests)
       captured.forEach((entry, index) => {
         entry.event.seq =
-          (ids[Math.floor(index / versionsPerEntry)] as number) * versionsPerEntry + (index % versionsPerEntry)
+          (ids[Math.floor(index / changesPerEntry)] as number) * versionsPerEntry + (index % changesPerEntry)
       })
     },
   }
