@@ -24,8 +24,10 @@ for (const budget of budgets) {
   const over = bytes > budget.limitBytes
   if (over) failed = true
   const target = budget.targetBytes ? `, target ${(budget.targetBytes / 1000).toFixed(1)} kB` : ''
+  const goal =
+    budget.goalBytes && bytes > budget.goalBytes ? ` — over the ${(budget.goalBytes / 1000).toFixed(1)} kB goal` : ''
   console.log(
-    `${over ? 'FAIL' : 'ok  '} ${budget.name}: ${(bytes / 1000).toFixed(2)} kB min+gzip (limit ${(budget.limitBytes / 1000).toFixed(1)} kB${target})`,
+    `${over ? 'FAIL' : 'ok  '} ${budget.name}: ${(bytes / 1000).toFixed(2)} kB min+gzip (limit ${(budget.limitBytes / 1000).toFixed(1)} kB${target})${goal}`,
   )
 }
 if (failed) {

@@ -1,4 +1,4 @@
-import type { AutoSync, AutoSyncOptions, SyncPlugin } from '../types'
+import type { AutoSync, AutoSyncOptions, StorageSchema, SyncPlugin } from '../types'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
 import { watchCaptures } from './captures'
@@ -21,9 +21,10 @@ const reconnectJitterMs = 1_000
  * circuit breaker and an offline pause, one uploading tab per database and user.
  * @example const autoSync = createAutoSync({ storage, adapter, userId: 'u1' }); await autoSync.start()
  */
-export function createAutoSync(options: AutoSyncOptions): AutoSync {
-  const { adapter } = options
-  const storage = options.storage as AutoSync['storage']
+export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOptions<S>): AutoSync {
+  // The engine handles every table alike; the schema type only checks the app's own calls.
+  const options = appOptions as unknown as AutoSyncOptions
+  const { adapter, storage } = options
   const clock = options.clock ?? systemClock
   const random = options.random ?? mathRandom
   const network = options.network ?? browserNetwork
