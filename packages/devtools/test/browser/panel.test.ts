@@ -29,6 +29,8 @@ describe('devtools panel on a real engine in Chromium', () => {
       await harness.write('notes', 'n1')
       await harness.write('drafts', 'd1')
       await harness.write('checkpoints', 'c1')
+      // The engine recounts the outbox at most every 250 ms during a burst; let that count run.
+      await harness.clock.advance(250)
     })
     const buffered = section(page, 'buffered')
     await buffered.getByText('n1').waitFor()
@@ -90,6 +92,7 @@ describe('devtools panel on a real engine in Chromium', () => {
     await inPage(page, async (harness) => {
       for (const id of ['a', 'b', 'c']) await harness.write('notes', id)
       await harness.write('drafts', 'd')
+      await harness.clock.advance(250)
     })
     const outbox = section(page, 'outbox')
     await outbox.getByText('notes').waitFor()
