@@ -222,4 +222,11 @@ describe('__proto__ and constructor keys', () => {
     expect(Object.getPrototypeOf(parsed.a)).toBe(Object.prototype)
     expect(({} as { x?: number }).x).toBeUndefined()
   })
+
+  it('parseJsonSafely also drops keys spelled with \\u escapes, and parses plain text unchanged', () => {
+    const escaped = parseJsonSafely<Record<string, unknown>>('{"\\u005f_proto__":{"x":1},"ok":"caf\\u00e9"}')
+    expect(Object.keys(escaped)).toEqual(['ok'])
+    expect(escaped.ok).toBe('café')
+    expect(parseJsonSafely('{"text":"plain","n":[1,2]}')).toEqual({ text: 'plain', n: [1, 2] })
+  })
 })
