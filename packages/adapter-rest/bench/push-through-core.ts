@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createAutoSync, openStorage, silentLogger } from '@autosync/core'
+import { type Change, createAutoSync, openStorage, type PushBatch, silentLogger } from '@autosync/core'
 import {
   createPostgresStore,
   createSqliteStore,
@@ -137,6 +137,38 @@ async function measureThroughCore(baseUrl: string, run: number): Promise<number>
   return totalChanges / seconds
 }
 
+/** The transport alone: the same changes as ready batches straight into `restAdapter.push`, no IndexedDB. */
+async function measureAdapterOnly(baseUrl: string, run: number): Promise<number> {
+  const token = createTokenSigner('autosync-bench-secret-0123456789').sign('bench', { expiresInSeconds: 600 })
+  const adapter = restAdapter({ baseUrl, getToken: () => token, maxBatchSize: batchSize })
+  const notes = makeNotes(totalChanges, run)
+  const batches: PushBatch[] = []
+  for (let start = 0; start < notes.length; start += batchSize) {
+    const changes: Change[] = notes.slice(start, start + batchSize).map((value, index) => ({
+      changeId: `adapter-${run}:${start + index + 1}`,
+      table: 'notes',
+      key: value.id,
+      op: 'put',
+      value,
+      seq: start + index + 1,
+      timestamp: value.updatedAt,
+    }))
+    batches.push({ batchId: `adapter-${run}-${start}`, clientId: `adapter-${run}`, userId: 'bench', changes })
+  }
+  const context = {
+    signal: new AbortController().signal,
+    userId: 'bench',
+    clientId: `adapter-${run}`,
+    logger: silentLogger,
+  }
+  const started = performance.now()
+  for (const batch of batches) {
+    const result = await adapter.push(batch, context)
+    if (result.accepted.length !== batch.changes.length) throw new Error('bench: a batch was not fully accepted')
+  }
+  return totalChanges / ((performance.now() - started) / 1000)
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] as number
@@ -150,25 +182,26 @@ for (let index = 0; index < rounds; index++) ceilingRates.push(await measureCeil
 const ceiling = median(ceilingRates)
 
 async function lane(name: string, open: () => Promise<{ url: string; close(): Promise<void> }>) {
-  const values: number[] = []
+  const throughCore: number[] = []
+  const adapterOnly: number[] = []
   for (let index = 0; index < rounds; index++) {
     const server = await open()
     try {
-      values.push(await measureThroughCore(server.url, ++run))
+      throughCore.push(await measureThroughCore(server.url, ++run))
+      adapterOnly.push(await measureAdapterOnly(server.url, ++run))
     } finally {
       await server.close()
     }
   }
-  results.push({ name, rate: median(values) })
+  results.push({ name: `core → restAdapter → ${name}`, rate: median(throughCore) })
+  results.push({ name: `restAdapter.push → ${name} (no IndexedDB)`, rate: median(adapterOnly) })
 }
 
-await lane('core → restAdapter → no-op server', noOpServer)
-await lane('core → restAdapter → @autosync/server on SQLite', () =>
-  syncServer(createSqliteStore({ filename: ':memory:' })),
-)
+await lane('no-op server', noOpServer)
+await lane('@autosync/server on SQLite', () => syncServer(createSqliteStore({ filename: ':memory:' })))
 const postgresUrl = process.env.AUTOSYNC_POSTGRES_URL
 if (postgresUrl) {
-  await lane('core → restAdapter → @autosync/server on PostgreSQL', async () => {
+  await lane('@autosync/server on PostgreSQL', async () => {
     const store = await createPostgresStore({ connectionString: postgresUrl, schema: `bench_${Date.now()}_${run}` })
     const server = await syncServer(store)
     return { url: server.url, close: async () => (await server.close(), await store.close()) }
