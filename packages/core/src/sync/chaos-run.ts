@@ -1,6 +1,6 @@
 // The seeded chaos run behind chaos-*.test.ts (not exported): random writes, faults and reopenings, then a full check.
 import { IDBFactory } from 'fake-indexeddb'
-import { expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openStorage } from '../storage'
 import { createFakeClock } from '../testing/fake-clock'
 import { createFaultyAdapter, seededRandom } from '../testing/faulty-adapter'
@@ -147,4 +147,20 @@ export function chaosSeeds(part: number): number[] {
   const only = Number(process.env.CHAOS_SEED)
   if (Number.isInteger(only) && only > 0) return part === 1 ? [only] : []
   return Array.from({ length: 5 }, (_, index) => 1_000 + (part - 1) * 5 + index)
+}
+
+/** One of the four chaos test files: seeds are split so vitest runs them on every core. */
+export function describeChaosPart(part: number) {
+  describe(`chaos (part ${part} of 4): 10,000 writes, 30 % failed pushes, 20 reopenings`, () => {
+    const seeds = chaosSeeds(part)
+    if (seeds.length === 0) it.skip('CHAOS_SEED runs in part 1 only', () => {})
+    else
+      it.each(seeds)(
+        'seed %i: the backend ends equal to the local state',
+        async (seed) => {
+          await runChaos(seed)
+        },
+        300_000,
+      )
+  })
 }
