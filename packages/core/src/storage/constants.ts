@@ -12,6 +12,7 @@ export const versionsPerEntry = 65_536
 
 /**
  * Most changes in one outbox entry. A sync reads and rewrites whole entries, so entries near the push
- * batch size keep each read and acknowledgement proportional to the batch, not to the bulk write.
+ * batch size keep each read and acknowledgement proportional to the batch, not to the bulk write;
+ * equal to the default batch size (500), a drained batch deletes whole entries instead of rewriting them.
  */
-export const changesPerEntry = 512
+export const changesPerEntry = 500

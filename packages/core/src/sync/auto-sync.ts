@@ -97,8 +97,10 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
   const recount = createPendingCounter(
     storage,
     () => state.userId,
-    ({ pending, deadLetters }) => {
+    () => state.latestSeq,
+    ({ pending, deadLetters, coveredSeq }) => {
       state.pendingChanges = pending
+      state.countedSeq = coveredSeq
       if (deadLetters !== undefined) status.set({ deadLetters })
       refresh()
     },

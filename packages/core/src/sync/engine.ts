@@ -19,6 +19,8 @@ export interface EngineState extends ScheduleState {
   bufferedEvents: number
   /** Versions are global across users: a sync pushes what was captured before it started. */
   latestSeq: number
+  /** `latestSeq` when the last finished count of this user's outbox started; `null` when unknown. */
+  countedSeq: number | null
   /** A follower shows the leader's status once it has heard from it. */
   mirrored: boolean
 }
@@ -57,6 +59,7 @@ export const freshUserState = () => ({
   retryAt: null,
   disabledUntil: null,
   pendingChanges: 0,
+  countedSeq: null,
 })
 
 /** A capture (or a backlog found at start) opens the burst or extends it. */

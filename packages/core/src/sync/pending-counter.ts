@@ -4,6 +4,8 @@ export interface Counts {
   pending: number
   /** `undefined` unless dead letters were counted too. */
   deadLetters?: number | undefined
+  /** The latest captured version when this count started: the count includes everything up to it. */
+  coveredSeq: number
 }
 
 /**
@@ -13,6 +15,7 @@ export interface Counts {
 export function createPendingCounter(
   storage: Storage,
   currentUser: () => string | null,
+  latestSeq: () => number,
   onCounts: (counts: Counts) => void,
   logger: Logger,
 ) {
@@ -26,11 +29,12 @@ export function createPendingCounter(
       return running
     }
     const userId = currentUser()
+    const coveredSeq = latestSeq()
     const deadLetterCount = withDeadLetters ? storage.deadLetters.count({ userId }) : undefined
     withDeadLetters = false
     running = Promise.all([storage.outbox.count({ userId }), deadLetterCount])
       .then(([pending, dead]) => {
-        if (userId === currentUser()) onCounts({ pending, deadLetters: dead })
+        if (userId === currentUser()) onCounts({ pending, deadLetters: dead, coveredSeq })
       })
       .catch((error) => logger.debug('[autosync] [sync] Could not count pending changes', error))
       .finally(() => {

@@ -27,6 +27,23 @@ describe('the push path', () => {
     ])
   })
 
+  it('announces the exact number of changes whether the last count is current or a write came after it', async () => {
+    const fixture = await createFixture()
+    await fixture.storage.bulkPut('notes', [
+      { id: 'a', userId: 'u1' },
+      { id: 'b', userId: 'u1' },
+    ])
+    await fixture.clock.flush()
+    // Written right before syncNow: the throttled recount has not run, so the sync must count afresh.
+    await fixture.write('c')
+    await fixture.autoSync.syncNow()
+    await fixture.storage.bulkPut('notes', [{ id: 'd', userId: 'u1' }])
+    await fixture.clock.advance(300)
+    await fixture.autoSync.syncNow()
+    const started = fixture.events.filter((event) => event.type === 'sync-started')
+    expect(started.map((event) => (event as { changes: number }).changes)).toEqual([3, 1])
+  })
+
   it('gives a retried batch the same batchId and each change a clientId:seq id', async () => {
     const fixture = await createFixture()
     fixture.steps.push(fail(new Error('socket hang up')))

@@ -62,7 +62,9 @@ export function createSyncRun(engine: Engine, options: AutoSyncOptions, policy: 
     let done = 0
     flight = (async () => {
       try {
-        const total = await storage.outbox.count({ userId })
+        // A count taken since the last capture is exact: no need to walk the whole outbox again.
+        const total =
+          state.countedSeq === state.latestSeq ? state.pendingChanges : await storage.outbox.count({ userId })
         emit({ type: 'sync-started', changes: total, at: startedAt })
         if (total > 0) logger.info(`${log} Syncing ${total} changes to cloud...`)
         status.set({ progress: { total, done: 0, batches: 0 } })
