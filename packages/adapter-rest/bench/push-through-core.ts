@@ -35,6 +35,28 @@ function makeNotes(count: number, run: number): Note[] {
   }))
 }
 
+/** The same records as ready push batches, as core would hand them to an adapter. */
+function makeBatches(clientId: string, run: number): PushBatch[] {
+  const notes = makeNotes(totalChanges, run)
+  const batches: PushBatch[] = []
+  for (let start = 0; start < notes.length; start += batchSize) {
+    const changes: Change[] = notes.slice(start, start + batchSize).map((value, index) => ({
+      changeId: `${clientId}:${start + index + 1}`,
+      table: 'notes',
+      key: value.id,
+      op: 'put',
+      value,
+      seq: start + index + 1,
+      timestamp: value.updatedAt,
+    }))
+    batches.push({ batchId: `${clientId}-${start}`, clientId, userId: 'bench', changes })
+  }
+  return batches
+}
+
+const tokenSigner = createTokenSigner('autosync-bench-secret-0123456789')
+const benchToken = () => tokenSigner.sign('bench', { expiresInSeconds: 600 })
+
 async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void) {
   const server = createServer(handler)
   server.keepAliveTimeout = 60_000
@@ -61,20 +83,7 @@ async function measureCeiling(): Promise<number> {
     await readBody(request)
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}')
   })
-  const notes = makeNotes(totalChanges, 0)
-  const bodies: string[] = []
-  for (let start = 0; start < notes.length; start += batchSize) {
-    const changes = notes.slice(start, start + batchSize).map((value, index) => ({
-      changeId: `client:${start + index + 1}`,
-      table: 'notes',
-      key: value.id,
-      op: 'put',
-      value,
-      seq: start + index + 1,
-      timestamp: value.updatedAt,
-    }))
-    bodies.push(JSON.stringify({ batchId: `batch-${start}`, clientId: 'client', userId: 'bench', changes }))
-  }
+  const bodies = makeBatches('client', 0).map((batch) => JSON.stringify(batch))
   const started = performance.now()
   for (const body of bodies) {
     const response = await fetch(`${server.url}push`, {
@@ -102,7 +111,7 @@ async function syncServer(store: SyncStore) {
   const server = createSyncServer({
     store,
     logger: silentServerLogger,
-    verifier: createTokenSigner('autosync-bench-secret-0123456789').verify,
+    verifier: tokenSigner.verify,
   })
   const address = await server.listen(0, '127.0.0.1')
   return { url: `${address.url}/`, close: () => server.close() }
@@ -117,7 +126,7 @@ async function measureThroughCore(baseUrl: string, run: number): Promise<number>
     userIdField: 'userId',
   })
   await storage.bulkPut('notes', makeNotes(totalChanges, run))
-  const token = createTokenSigner('autosync-bench-secret-0123456789').sign('bench', { expiresInSeconds: 600 })
+  const token = benchToken()
   const autoSync = createAutoSync({
     storage,
     adapter: restAdapter({ baseUrl, getToken: () => token, maxBatchSize: batchSize }),
@@ -139,22 +148,9 @@ async function measureThroughCore(baseUrl: string, run: number): Promise<number>
 
 /** The transport alone: the same changes as ready batches straight into `restAdapter.push`, no IndexedDB. */
 async function measureAdapterOnly(baseUrl: string, run: number): Promise<number> {
-  const token = createTokenSigner('autosync-bench-secret-0123456789').sign('bench', { expiresInSeconds: 600 })
+  const token = benchToken()
   const adapter = restAdapter({ baseUrl, getToken: () => token, maxBatchSize: batchSize })
-  const notes = makeNotes(totalChanges, run)
-  const batches: PushBatch[] = []
-  for (let start = 0; start < notes.length; start += batchSize) {
-    const changes: Change[] = notes.slice(start, start + batchSize).map((value, index) => ({
-      changeId: `adapter-${run}:${start + index + 1}`,
-      table: 'notes',
-      key: value.id,
-      op: 'put',
-      value,
-      seq: start + index + 1,
-      timestamp: value.updatedAt,
-    }))
-    batches.push({ batchId: `adapter-${run}-${start}`, clientId: `adapter-${run}`, userId: 'bench', changes })
-  }
+  const batches = makeBatches(`adapter-${run}`, run)
   const context = {
     signal: new AbortController().signal,
     userId: 'bench',
