@@ -1,5 +1,5 @@
+import { createListeners, type Listeners } from '../runtime/listeners'
 import type { Logger, StorageEvent, StorageEventBus } from '../types'
-import { createSubscribable, type Subscribable } from './subscribable'
 
 export interface StorageEventHub extends StorageEventBus {
   emit(events: readonly StorageEvent[]): void
@@ -7,18 +7,19 @@ export interface StorageEventHub extends StorageEventBus {
 
 /** `on(table)` and `onAny` listeners of committed writes. */
 export function createEventBus(logger: Logger): StorageEventHub {
-  const any = createSubscribable<StorageEvent>(logger, 'storage event')
-  const byTable = new Map<string, Subscribable<StorageEvent>>()
+  const listeners = () => createListeners<StorageEvent>(logger, () => '[storage] a storage event listener')
+  const any = listeners()
+  const byTable = new Map<string, Listeners<StorageEvent>>()
   return {
     on(table, listener) {
-      let listeners = byTable.get(table)
-      if (!listeners) {
-        listeners = createSubscribable<StorageEvent>(logger, 'storage event')
-        byTable.set(table, listeners)
+      let forTable = byTable.get(table)
+      if (!forTable) {
+        forTable = listeners()
+        byTable.set(table, forTable)
       }
-      return listeners.subscribe(listener)
+      return forTable.subscribe(listener)
     },
-    onAny: (listener) => any.subscribe(listener),
+    onAny: any.subscribe,
     emit(events) {
       for (const event of events) {
         byTable.get(event.table)?.emit(event)

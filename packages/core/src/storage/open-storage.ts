@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors'
+import { consoleLogger, systemClock } from '../runtime/defaults'
+import { createListeners } from '../runtime/listeners'
 import type {
   CaptureFilter,
-  Clock,
   Logger,
   Storage,
   StorageLifecycleEvent,
@@ -18,20 +19,13 @@ import { createMetadataStore, loadClientId } from './metadata'
 import { createOutbox } from './outbox'
 import { assertKey, type TableConfig, tableConfig, type WriteContext } from './prepare'
 import { storeRequest } from './request'
-import { createSubscribable } from './subscribable'
 import { createTransactionRunner } from './transaction-runner'
 import type { TransactionWriter } from './writer'
-
-const defaultClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-}
 
 /**
  * Opens (creating or upgrading) an IndexedDB database whose writes are captured in a transactional
  * outbox. Defaults: `maxRecordBytes` 1 MiB, `strictKeys` true, `blockedTimeoutMs` 10,000,
- * `activeUserId` null, `broadcast` true, `logger` console, `indexedDB` the global factory.
+ * `activeUserId` null, `broadcast` true, `logger` consoleLogger (warnings and errors), `indexedDB` the global factory.
  *
  * @example
  * const storage = await openStorage<AppSchema>({ name: 'app', version: 1, tables: { notes: { keyPath: 'id' } } })
@@ -47,8 +41,8 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
       field: 'options.indexedDB',
     })
   }
-  const logger: Logger = options.logger ?? console
-  const clock = options.clock ?? defaultClock
+  const logger: Logger = options.logger ?? consoleLogger
+  const clock = options.clock ?? systemClock
   const strictDefault = options.strictKeys ?? true
   const tables = new Map<string, TableConfig>()
   for (const [name, definition] of Object.entries(options.tables)) {
@@ -79,7 +73,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     },
   }
   const bus = createEventBus(logger)
-  const lifecycle = createSubscribable<StorageLifecycleEvent>(logger, 'storage lifecycle')
+  const lifecycle = createListeners<StorageLifecycleEvent>(logger, () => '[storage] a storage lifecycle listener')
   const connection = createConnection(options as StorageOptions, factory, clock, lifecycle.emit)
   const database = () => connection.database()
   const captured = (seq: number, userIds: (string | null)[], origin: 'local' | 'tab' = 'local') =>

@@ -1,3 +1,4 @@
+import { browserNetwork, consoleLogger, mathRandom, systemClock } from '../runtime/defaults'
 import type { AutoSync, AutoSyncOptions, StorageSchema, SyncPlugin } from '../types'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
@@ -7,7 +8,6 @@ import { createTabs } from './leader'
 import { createLifecycle } from './lifecycle'
 import { createPendingCounter } from './pending-counter'
 import { skipReason } from './push'
-import { browserNetwork, consoleLogger, mathRandom, systemClock } from './runtime-defaults'
 import { planNextSync } from './schedule'
 import { createStatusStore } from './status-store'
 import { switchUser } from './switch-user'
@@ -118,6 +118,7 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
 
   const tabs = createTabs({
     database: storage.name,
+    logger,
     userId: () => state.userId,
     status: () => status.get(),
     onLeaderStatus(leaderStatus) {
@@ -280,8 +281,7 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       }
     },
     getStatus: status.get,
-    // A wrapper per subscription, so subscribing one function twice needs two unsubscribes.
-    subscribe: (listener) => status.subscribe((next) => listener(next)),
+    subscribe: status.subscribe,
     on: lifecycle.on as AutoSync['on'],
   }
   status.subscribe((next) => tabs.publish(next))

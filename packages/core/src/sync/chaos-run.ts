@@ -1,13 +1,13 @@
 // The seeded chaos run behind chaos-*.test.ts (not exported): random writes, faults and reopenings, then a full check.
 import { IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it } from 'vitest'
+import { silentLogger } from '../runtime/defaults'
 import { openStorage } from '../storage'
 import { createFakeClock } from '../testing/fake-clock'
 import { createFaultyAdapter, seededRandom } from '../testing/faulty-adapter'
 import { createMemoryAdapter } from '../testing/memory-adapter'
 import type { AutoSync, Storage } from '../types'
 import { createAutoSync } from './auto-sync'
-import { silentLogger } from './runtime-defaults'
 
 export interface ChaosSettings {
   operations: number

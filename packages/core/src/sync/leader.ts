@@ -1,4 +1,5 @@
-import type { SyncStatus } from '../types'
+import { type Channel, openChannel } from '../runtime/channel'
+import type { Logger, SyncStatus } from '../types'
 
 export type TabMessage =
   | { type: 'status'; userId: string | null; status: SyncStatus }
@@ -60,16 +61,12 @@ export function electLeader(name: string, onChange: (isLeader: boolean) => void)
   }
 }
 
-/** The engines' channel for one database; `undefined` without Web Locks (every instance leads) or BroadcastChannel. */
-export function openTabChannel(name: string, onMessage: (message: TabMessage) => void) {
-  if (typeof BroadcastChannel === 'undefined' || !locksOf()) return undefined
-  const channel = new BroadcastChannel(name)
-  channel.onmessage = (event: MessageEvent<TabMessage>) => onMessage(event.data)
-  return channel
-}
+const isTabMessage = (data: unknown): data is TabMessage =>
+  typeof data === 'object' && data !== null && typeof (data as TabMessage).type === 'string'
 
 export interface TabHooks {
   database: string
+  logger: Logger
   userId(): string | null
   status(): SyncStatus
   onLeader(isLeader: boolean): void
@@ -85,11 +82,11 @@ export type Tabs = ReturnType<typeof createTabs>
 export function createTabs(hooks: TabHooks) {
   let leading = false
   let resign: (() => void) | undefined
-  let channel: BroadcastChannel | undefined
+  let channel: Channel<TabMessage> | undefined
   /** This follower's sync-now requests still waiting for the leader, by id: each resolves `true` once it synced. */
   const waiting = new Map<string, (synced: boolean) => void>()
   let askedSeq = 0
-  const post = (message: TabMessage) => channel?.postMessage(message)
+  const post = (message: TabMessage) => channel?.post(message)
   const userId = hooks.userId
   const hello = () => post({ type: 'hello', userId: userId() })
   const ask = (id: string) => post({ type: 'sync-now', userId: userId(), id, seq: askedSeq })
@@ -118,7 +115,8 @@ export function createTabs(hooks: TabHooks) {
     /** Joins the election of the current user (leaving the previous one). */
     join(): void {
       tabs.leave()
-      channel = openTabChannel(`autosync-engine:${hooks.database}`, onMessage)
+      // Without Web Locks every instance leads, so there is nobody to talk to.
+      channel = locksOf() && openChannel(`autosync-engine:${hooks.database}`, hooks.logger, isTabMessage, onMessage)
       resign = electLeader(`autosync:${hooks.database}:${userId()}`, (next) => {
         if (next === leading) return
         leading = next

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AdapterError } from '../errors'
-import { silentLogger } from '../sync/runtime-defaults'
+import { silentLogger } from '../runtime/defaults'
 import type { AdapterContext, Change, PushBatch, RecordKey, SyncAdapter } from '../types'
 
 /** A failure the backend is made to answer every push with. */

@@ -1,16 +1,17 @@
 import type { Logger } from '../types'
 
 /** A set of listeners; a throwing listener is reported and never stops the others. */
-export interface Subscribable<T> {
+export interface Listeners<T> {
+  /** A wrapper per subscription, so subscribing one function twice needs two unsubscribes. */
   subscribe(listener: (value: T) => void): () => void
   emit(value: T): void
 }
 
-export function createSubscribable<T>(logger: Logger, label: string): Subscribable<T> {
+/** `describe` names the listener in the log line, e.g. `[storage] a storage event listener`. */
+export function createListeners<T>(logger: Logger, describe: (value: T) => string): Listeners<T> {
   const listeners = new Set<(value: T) => void>()
   return {
     subscribe(listener) {
-      // A wrapper per subscription, so subscribing one function twice needs two unsubscribes.
       const entry = (value: T) => listener(value)
       listeners.add(entry)
       return () => {
@@ -18,11 +19,12 @@ export function createSubscribable<T>(logger: Logger, label: string): Subscribab
       }
     },
     emit(value) {
+      // A snapshot, so one listener may unsubscribe another.
       for (const listener of [...listeners]) {
         try {
           listener(value)
         } catch (error) {
-          logger.error(`[autosync] [storage] a ${label} listener threw`, error)
+          logger.error(`[autosync] ${describe(value)} threw:`, error)
         }
       }
     },
