@@ -51,7 +51,9 @@ function toWire({ value, changedFields, ...change }: Change) {
 }
 
 /** The autosync sync protocol (openapi.yaml): `POST /push`, `GET /pull`, `POST /backup`, `GET /backup/…`. */
-export function batchMethods({ baseUrl }: ResolvedOptions, send: Send): BatchMethods {
+const encoder = new TextEncoder()
+
+export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: Send): BatchMethods {
   /** Sends JSON and returns the 2xx body when it passes `check`; `null` for a 404 when `missing` allows it. */
   const call = async <T>(
     method: string,
@@ -63,7 +65,7 @@ export function batchMethods({ baseUrl }: ResolvedOptions, send: Send): BatchMet
       headers,
       query,
       missing,
-    }: { payload?: object; headers?: object; query?: string; missing?: boolean } = {},
+    }: { payload?: object | string; headers?: object; query?: string; missing?: boolean } = {},
   ): Promise<T> => {
     const url = buildUrl(baseUrl, segments)
     if (!url) throw new AdapterError('[autosync] [rest] refused an unsafe path', { kind: 'rejected', retryable: false })
@@ -72,7 +74,12 @@ export function batchMethods({ baseUrl }: ResolvedOptions, send: Send): BatchMet
       method,
       url,
       context,
-      payload && [JSON.stringify(payload), { ...headers, 'content-type': 'application/json' }],
+      payload === undefined
+        ? undefined
+        : [
+            typeof payload === 'string' ? payload : JSON.stringify(payload),
+            { ...headers, 'content-type': 'application/json' },
+          ],
     )
     const body = parseJson(text)
     if (missing && response.status === 404) return null as T
@@ -88,14 +95,41 @@ export function batchMethods({ baseUrl }: ResolvedOptions, send: Send): BatchMet
 
   return {
     async push({ batchId, clientId, userId, changes }, context) {
-      const body = await call<Required<PushResult>>('POST', ['push'], context, isPushResult, {
-        payload: { batchId, clientId, userId, changes: changes.map(toWire) },
-        headers: { 'idempotency-key': batchId },
-      })
+      const serialized = changes.map((change) => JSON.stringify(toWire(change)))
+      const accepted: string[] = []
+      const rejected: { changeId: string; reason: string }[] = []
+      // A batch too big for one body goes as halves, each idempotent under its own key, until each part fits.
+      const sendPart = async (start: number, end: number): Promise<void> => {
+        const partId = end - start === changes.length ? batchId : `${batchId}.${start}-${end}`
+        const envelope = JSON.stringify({ batchId: partId, clientId, userId, changes: [] }).slice(0, -'[]}'.length)
+        const payload = `${envelope}[${serialized.slice(start, end).join(',')}]}`
+        const halve = async () => {
+          const middle = (start + end) >> 1
+          await sendPart(start, middle)
+          await sendPart(middle, end)
+        }
+        if (end - start > 1 && encoder.encode(payload).length > maxBodyBytes) return halve()
+        try {
+          const body = await call<Required<PushResult>>('POST', ['push'], context, isPushResult, {
+            payload,
+            headers: { 'idempotency-key': partId },
+          })
+          accepted.push(...body.accepted)
+          rejected.push(...(body.rejected ?? []))
+        } catch (error) {
+          // The server's body limit is lower than ours: halve until the change it refuses stands alone.
+          if (!AdapterError.isInstance(error) || error.status !== 413 || changes.length === 1) throw error
+          if (end - start > 1) return halve()
+          rejected.push({ changeId: changes[start]!.changeId, reason: error.message })
+        }
+      }
+      await sendPart(0, changes.length)
       // Only ids of this batch count: an unknown id is ignored, an omitted one stays pending.
       const sent = new Set(changes.map((change) => change.changeId))
-      const accepted = body.accepted.filter((id) => sent.delete(id))
-      return { accepted, rejected: (body.rejected ?? []).filter(({ changeId }) => sent.delete(changeId)) }
+      return {
+        accepted: accepted.filter((id) => sent.delete(id)),
+        rejected: rejected.filter(({ changeId }) => sent.delete(changeId)),
+      }
     },
 
     pull: ({ cursor, limit }, context) =>

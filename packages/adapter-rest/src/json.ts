@@ -1,9 +1,11 @@
+import { parseJsonSafely } from '@autosync/core'
+
 type Check = (value: unknown) => boolean
 
-/** JSON.parse where `__proto__`/`constructor`/`prototype` keys never take effect; a symbol when it is not JSON. */
+/** JSON.parse where `__proto__`/`constructor`/`prototype` keys never take effect; itself (no JSON value) when it is not JSON. */
 export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text, (key, value) => (/^(__proto__|constructor|prototype)$/.test(key) ? undefined : value))
+    return parseJsonSafely(text)
   } catch {
     return parseJson
   }

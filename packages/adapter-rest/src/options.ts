@@ -28,6 +28,13 @@ export interface RestAdapterOptions {
   name?: string
   /** Largest number of changes core hands to one `push`. Default `500`. */
   maxBatchSize?: number
+  /**
+   * Batch mode: largest request body in bytes. A batch whose changes do not fit is sent as several
+   * requests, and a `413` from a server with a lower limit halves the request until one change is
+   * refused alone (dead-lettered by core) while the rest go through. Default `4_194_304` (4 MiB, under
+   * `@autosync/server`'s 5 MB default).
+   */
+  maxBodyBytes?: number
   /** `'batch'` (default) speaks the autosync sync protocol; `'resource'` maps changes onto an existing REST API. */
   mode?: 'batch' | 'resource'
   /** Resource mode: send updates as `PATCH` with a JSON merge patch of the changed fields. Default `false`. */
@@ -64,6 +71,7 @@ export function resolveOptions(options: RestAdapterOptions): ResolvedOptions {
     timeoutMs: 30_000,
     clock: globalThis,
     maxBatchSize: 500,
+    maxBodyBytes: 4_194_304, // 4 MiB
     mode: 'batch',
     partialUpdates: false,
     concurrency: 4,
@@ -83,6 +91,7 @@ export function resolveOptions(options: RestAdapterOptions): ResolvedOptions {
     mode: /^(batch|resource)$/.test(resolved.mode),
     timeoutMs: resolved.timeoutMs > 0,
     maxBatchSize: resolved.maxBatchSize > 0,
+    maxBodyBytes: resolved.maxBodyBytes > 0,
     concurrency: resolved.concurrency > 0,
   })) {
     if (!valid) throw new TypeError(`[autosync] [rest] invalid option ${field}`)
