@@ -1,8 +1,8 @@
 import pg from 'pg'
+import { createPostgresPushTransaction, pushStatements } from './postgres-push-transaction'
 import { migrationSql, quoteSchema } from './postgres-schema'
 import { type RecordRow, toStoredRecord } from './record-row'
-import type { PushTransaction, StoredBackup, StoredRecord, SyncStore } from './sync-store'
-import { recordAddress } from './sync-store'
+import type { StoredBackup, SyncStore } from './sync-store'
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database`. */
@@ -22,12 +22,18 @@ const migrationLockId = 0x6175746f
  * The production store on PostgreSQL. Pushes of one user take that user's row lock
  * (`INSERT ... ON CONFLICT DO UPDATE`), so concurrent pushes and several server instances on one database
  * apply batches one at a time per user and commit in revision order; revisions come from a sequence.
+ * A push costs three round trips: BEGIN, the lock and both reads; both writes; COMMIT.
  *
  * @example const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL! })
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<SyncStore> {
   const s = quoteSchema(options.schema ?? 'autosync')
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 })
+  // Pipeline mode: statements a push starts together share one round trip.
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    pipeline: true,
+  })
   pool.on('error', (error) => options.onPoolError?.(error))
   const migrator = await pool.connect()
   try {
@@ -39,65 +45,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 
   const recordColumns = 'table_name, record_key, value, revision::text AS revision, change_id, client_seqs'
-
-  function transactionFor(client: pg.PoolClient, userId: string): PushTransaction {
-    return {
-      async findBatch(batchId) {
-        const result = await client.query<{ request_hash: string; response: string }>(
-          `SELECT request_hash, response FROM ${s}.batches WHERE user_id = $1 AND batch_id = $2`,
-          [userId, batchId],
-        )
-        const row = result.rows[0]
-        return row ? { batchId, requestHash: row.request_hash, response: row.response } : null
-      },
-      async readState(changeIds, addresses) {
-        // One round trip for both answers.
-        const result = await client.query<{ applied: string[] | null; records: RecordRow[] | null }>(
-          `SELECT
-             (SELECT array_agg(change_id) FROM ${s}.applied_changes
-               WHERE user_id = $1 AND change_id = ANY($2::text[])) AS applied,
-             (SELECT json_agg(found) FROM (SELECT ${recordColumns} FROM ${s}.records
-               WHERE user_id = $1 AND (table_name, record_key) IN (SELECT * FROM unnest($3::text[], $4::text[]))) found
-             ) AS records`,
-          [userId, changeIds, addresses.map((address) => address.table), addresses.map((address) => address.key)],
-        )
-        const row = result.rows[0]
-        const records = new Map<string, StoredRecord>()
-        for (const found of row?.records ?? []) {
-          records.set(recordAddress(found.table_name, found.record_key), toStoredRecord(found))
-        }
-        return { applied: new Set(row?.applied ?? []), records }
-      },
-      async writeRecords(records) {
-        // One JSON document for all rows: values are embedded as already-serialized text, never re-escaped.
-        const rows = records.map(
-          (record) =>
-            `{"t":${JSON.stringify(record.table)},"k":${JSON.stringify(record.key)},"v":${record.valueText ?? 'null'},` +
-            `"c":${JSON.stringify(record.changeId)},"s":${JSON.stringify(JSON.stringify(record.clientSeqs))}}`,
-        )
-        // Rows come out of json_to_recordset in array order, so nextval hands out revisions in that order.
-        await client.query(
-          `INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
-           SELECT $1::text, t, k, v, nextval('${s.slice(1, -1)}.revisions'), c, s
-             FROM ROWS FROM (json_to_recordset($2::json) AS (t text, k text, v jsonb, c text, s text))
-               WITH ORDINALITY AS rows(t, k, v, c, s, position)
-             ORDER BY position
-           ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
-           revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs`,
-          [userId, `[${rows.join(',')}]`],
-        )
-      },
-      async finishBatch(appliedChangeIds, batch) {
-        await client.query(
-          `WITH applied AS (
-             INSERT INTO ${s}.applied_changes (user_id, change_id) SELECT $1::text, unnest($2::text[])
-             ON CONFLICT DO NOTHING)
-           INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response) VALUES ($1, $3, $4, $5)`,
-          [userId, appliedChangeIds, batch.batchId, batch.requestHash, batch.response],
-        )
-      },
-    }
-  }
+  const statements = pushStatements(s)
 
   type BackupRow = { backup_id: string; request_hash: string; snapshot: string; records: number }
   const toBackup = (row: BackupRow | undefined): StoredBackup | null =>
@@ -111,15 +59,20 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async runPushTransaction(userId, work) {
       const client = await pool.connect()
       let broken = false
+      // Sent, not awaited: BEGIN and the user's lock travel with the work's first statements.
+      const opened = Promise.all([
+        client.query('BEGIN ISOLATION LEVEL READ COMMITTED'),
+        client.query({ ...statements.lock, values: [userId] }),
+      ])
+      opened.catch(() => undefined)
       try {
-        // BEGIN and the user's row lock in one round trip; the lock holds until commit: one push per user
-        // at a time, on every instance.
-        await client.query(
-          `BEGIN; INSERT INTO ${s}.users (user_id) VALUES (${client.escapeLiteral(userId)})
-           ON CONFLICT (user_id) DO UPDATE SET last_push_at = now()`,
-        )
-        const result = await work(transactionFor(client, userId))
-        await client.query('COMMIT')
+        const result = await work(createPostgresPushTransaction(client, statements, userId, opened))
+        await opened
+        const committed = await client.query('COMMIT')
+        // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
+        if (committed.command !== 'COMMIT') {
+          throw new Error('[autosync] [postgres] a statement of the push failed: the transaction was rolled back')
+        }
         return result
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
@@ -131,8 +84,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }
     },
     async readChangesAfter(userId, afterRevision, limit) {
+      // records.revision, not the text column of the same name: as text, 100 sorts before 99 and a page's
+      // cursor would pass changes it never returned.
       const result = await pool.query<RecordRow>(
-        `SELECT ${recordColumns} FROM ${s}.records WHERE user_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`,
+        `SELECT ${recordColumns} FROM ${s}.records WHERE user_id = $1 AND revision > $2 ORDER BY records.revision LIMIT $3`,
         [userId, afterRevision ?? '-1', limit],
       )
       return result.rows.map(toStoredRecord)

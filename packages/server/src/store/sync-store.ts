@@ -30,7 +30,10 @@ export interface StoredBackup {
   records: number
 }
 
-/** Operations available inside one push transaction, all scoped to its user. */
+/**
+ * Operations available inside one push transaction, all scoped to its user. A push may start `findBatch` with
+ * `readState`, and `writeRecords` with `finishBatch`, without waiting in between: a store runs them in call order.
+ */
 export interface PushTransaction {
   findBatch(batchId: string): Promise<StoredBatch | null>
   /** Which of `changeIds` were applied before, and the stored records among `addresses` (by `recordAddress`). */

@@ -33,16 +33,16 @@ export async function applyPush(
   const prepared = batch.changes.map((change) => prepareChange(change, limits))
   const valid = prepared.filter((change): change is PreparedChange => !isRejected(change))
   return store.runPushTransaction(userId, async (transaction) => {
-    const previous = await transaction.findBatch(batch.batchId)
+    // Both reads at once, so a pipelining store answers them in one round trip; a replay ignores the state.
+    const [previous, { applied, records }] = await Promise.all([
+      transaction.findBatch(batch.batchId),
+      transaction.readState([...new Set(valid.map((change) => change.changeId))], uniqueAddresses(valid)),
+    ])
     if (previous) {
       return previous.requestHash === requestHash
         ? { kind: 'answered', responseText: previous.response }
         : { kind: 'idempotency-key-reused' }
     }
-    const { applied, records } = await transaction.readState(
-      [...new Set(valid.map((change) => change.changeId))],
-      uniqueAddresses(valid),
-    )
     const answer: PushAnswer = { accepted: [], rejected: [] }
     const newlyApplied: string[] = []
     // Address → the record's next state and the position of its last write, which orders the revisions.
@@ -84,9 +84,12 @@ export async function applyPush(
       answer.accepted.push(change.changeId)
     }
     const written = [...writes.values()].sort((a, b) => a.writeIndex - b.writeIndex).map(({ record }) => record)
-    if (written.length > 0) await transaction.writeRecords(written)
     const responseText = JSON.stringify(answer)
-    await transaction.finishBatch(newlyApplied, { batchId: batch.batchId, requestHash, response: responseText })
+    // Both writes at once, records first: nothing in the batch's answer depends on how the records were written.
+    await Promise.all([
+      written.length > 0 ? transaction.writeRecords(written) : undefined,
+      transaction.finishBatch(newlyApplied, { batchId: batch.batchId, requestHash, response: responseText }),
+    ])
     return { kind: 'answered', responseText }
   })
 }

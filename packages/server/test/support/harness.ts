@@ -56,6 +56,15 @@ export function useLaneServer(lane: BackendLane): { current(): TestServer } {
   return { current: () => server! }
 }
 
+/** A promise and its resolve function: a test holds a transaction open until it lets it go. */
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void
+  const promise = new Promise<void>((done) => {
+    resolve = done
+  })
+  return { promise, resolve }
+}
+
 export function uniqueUser(label: string): string {
   return `${label}-${randomUUID().slice(0, 8)}`
 }
