@@ -26,6 +26,8 @@ export interface PreparedChange {
 
 // JSON.stringify writes U+0000 as \u0000; an even run of backslashes before it is an escaped backslash instead.
 const escapedNul = /(?:^|[^\\])(?:\\\\)*\\u0000/
+// JSON.stringify writes paired surrogates as they are and escapes only a lone one.
+const escapedLoneSurrogate = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f]/i
 
 /** Why a serialized record cannot be stored, or null when it can. */
 export function checkRecordText(changeId: string, valueText: string, limits: SyncServerLimits): RejectedChange | null {
@@ -35,6 +37,9 @@ export function checkRecordText(changeId: string, valueText: string, limits: Syn
   // PostgreSQL jsonb cannot hold U+0000; refusing it everywhere keeps both stores alike.
   if (escapedNul.test(valueText)) {
     return { changeId, code: 'invalid-value', reason: 'strings in a record may not contain U+0000' }
+  }
+  if (escapedLoneSurrogate.test(valueText)) {
+    return { changeId, code: 'invalid-value', reason: 'strings in a record may not contain lone surrogates' }
   }
   return null
 }

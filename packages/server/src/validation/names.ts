@@ -4,6 +4,9 @@ const tableNamePattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/
 const forbiddenKeyCharacters = /[\u0000-\u001f\u007f-\u009f/\\]/
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
+/** A UTF-16 surrogate without its pair: not text UTF-8 or PostgreSQL can hold. */
+export const hasLoneSurrogate = (text: string): boolean => loneSurrogate.test(text)
+
 /** `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$` and not `.`/`..`. */
 export function isValidTableName(table: string): boolean {
   return tableNamePattern.test(table) && table !== '.' && table !== '..'
@@ -12,7 +15,7 @@ export function isValidTableName(table: string): boolean {
 /** 1..`maxBytes` UTF-8 bytes, no `/`, `\`, control characters or lone surrogates, not `.`/`..`. */
 export function isValidStringKey(key: string, maxBytes = 512): boolean {
   if (key.length === 0 || key === '.' || key === '..') return false
-  if (forbiddenKeyCharacters.test(key) || loneSurrogate.test(key)) return false
+  if (forbiddenKeyCharacters.test(key) || hasLoneSurrogate(key)) return false
   return Buffer.byteLength(key, 'utf8') <= maxBytes
 }
 

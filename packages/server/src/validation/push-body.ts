@@ -1,4 +1,5 @@
 import { invalidBody } from '../http/http-error'
+import { hasLoneSurrogate } from './names'
 import { expectNonNegativeInteger, expectObject, expectOptionalUserId, expectString, isPlainObject } from './shape'
 
 export interface IncomingChange {
@@ -34,8 +35,8 @@ function parseChange(raw: unknown, field: string): IncomingChange {
   let changedFields: string[] | undefined
   if (change.changedFields !== undefined) {
     const fields = change.changedFields
-    if (!Array.isArray(fields) || fields.some((name) => typeof name !== 'string')) {
-      throw invalidBody(`${field}.changedFields`, 'must be an array of strings')
+    if (!Array.isArray(fields) || fields.some((name) => typeof name !== 'string' || hasLoneSurrogate(name))) {
+      throw invalidBody(`${field}.changedFields`, 'must be an array of strings without lone surrogates')
     }
     changedFields = fields as string[]
   }

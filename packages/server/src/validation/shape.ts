@@ -1,4 +1,5 @@
 import { invalidBody, unknownField } from '../http/http-error'
+import { hasLoneSurrogate } from './names'
 
 export type JsonObject = Record<string, unknown>
 
@@ -16,8 +17,17 @@ export function expectObject(value: unknown, field: string, allowed: readonly st
 }
 
 export function expectString(value: unknown, field: string, maxLength = 256): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || value.includes('\u0000')) {
-    throw invalidBody(field, `must be a non-empty string of at most ${maxLength} characters, without U+0000`)
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length > maxLength ||
+    value.includes('\u0000') ||
+    hasLoneSurrogate(value)
+  ) {
+    throw invalidBody(
+      field,
+      `must be a non-empty string of at most ${maxLength} characters, without U+0000 or lone surrogates`,
+    )
   }
   return value
 }

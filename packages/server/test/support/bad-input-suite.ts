@@ -46,6 +46,30 @@ const requestRows: [string, () => Record<string, unknown> | string, Record<strin
       'invalid-body',
       'changes[0].changeId',
     ],
+    [
+      'changeId holding a lone surrogate',
+      () => batch([{ ...good(), changeId: 'c:\ud800' }]),
+      {},
+      400,
+      'invalid-body',
+      'changes[0].changeId',
+    ],
+    [
+      'clientId holding a lone surrogate',
+      () => ({ ...batch([good()]), clientId: 'c\udc00' }),
+      {},
+      400,
+      'invalid-body',
+      'clientId',
+    ],
+    [
+      'changedFields holding a lone surrogate',
+      () => batch([{ ...good(), changedFields: ['a\ud800'] }]),
+      {},
+      400,
+      'invalid-body',
+      'changes[0].changedFields',
+    ],
     ['unknown op', () => batch([{ ...good(), op: 'upsert' }]), {}, 400, 'invalid-body', 'changes[0].op'],
     [
       'changedFields not strings',
@@ -105,6 +129,8 @@ const changeRows: [string, Record<string, unknown>, string][] = [
   ['null value', change({ seq: 1, value: null }), 'invalid-value'],
   ['oversized record', change({ seq: 1, value: { text: 'x'.repeat(64 * 1024) } }), 'record-too-large'],
   ['a value string holding U+0000', change({ seq: 1, value: { text: 'a\u0000b' } }), 'invalid-value'],
+  ['a value string holding a lone surrogate', change({ seq: 1, value: { text: 'a\udc00b' } }), 'invalid-value'],
+  ['a value key holding a lone surrogate', change({ seq: 1, value: { ['k\ud800']: 1 } }), 'invalid-value'],
 ]
 
 /** Every bad input answers 4xx (or rejects the change) and stores nothing. */
@@ -152,6 +178,14 @@ export function describeBadInput(lane: BackendLane): void {
       const answer = await push(server.url, token, batch([grow]))
       expect(answer.json.rejected).toEqual([expect.objectContaining({ code: 'record-too-large' })])
       expect(Object.keys((await pullAll(server.url, token))[0].value)).toEqual(['a'])
+    })
+
+    it('stores paired surrogates (emoji) and a text that merely spells \\ud800', async () => {
+      const token = server.signer.sign(uniqueUser('pairs'))
+      const value = { text: 'a😀b \\ud800', ['😀']: 1 }
+      const answer = await push(server.url, token, batch([change({ seq: 1, value })]))
+      expect(answer.json.rejected).toEqual([])
+      expect((await pullAll(server.url, token))[0].value).toEqual(value)
     })
 
     it('stores a value whose text merely spells \\u0000', async () => {
