@@ -95,20 +95,21 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
 
   return {
     async push({ batchId, clientId, userId, changes }, context) {
-      const serialized = changes.map((change) => JSON.stringify(toWire(change)))
+      const wire = changes.map(toWire)
       const accepted: string[] = []
       const rejected: { changeId: string; reason: string }[] = []
       // A batch too big for one body goes as halves, each idempotent under its own key, until each part fits.
       const sendPart = async (start: number, end: number): Promise<void> => {
         const partId = end - start === changes.length ? batchId : `${batchId}.${start}-${end}`
-        const envelope = JSON.stringify({ batchId: partId, clientId, userId, changes: [] }).slice(0, -'[]}'.length)
-        const payload = `${envelope}[${serialized.slice(start, end).join(',')}]}`
+        const payload = JSON.stringify({ batchId: partId, clientId, userId, changes: wire.slice(start, end) })
         const halve = async () => {
           const middle = (start + end) >> 1
           await sendPart(start, middle)
           await sendPart(middle, end)
         }
-        if (end - start > 1 && encoder.encode(payload).length > maxBodyBytes) return halve()
+        // At most three UTF-8 bytes per UTF-16 unit: most bodies need no encoding to know they fit.
+        const tooLarge = payload.length * 3 > maxBodyBytes && encoder.encode(payload).length > maxBodyBytes
+        if (end - start > 1 && tooLarge) return halve()
         try {
           const body = await call<Required<PushResult>>('POST', ['push'], context, isPushResult, {
             payload,
