@@ -134,18 +134,23 @@ describe('the push path', () => {
 })
 
 describe('creates handed to the adapter', () => {
-  it('are marked sent before the push, so storage can keep a later delete', async () => {
+  it('keep their delete when the push failed: the backend may hold the create', async () => {
     const fixture = await createFixture()
-    const marked: unknown[] = []
-    Object.assign(fixture.storage.outbox, {
-      markSent: async (versions: { table: string; key: unknown }[]) => {
-        marked.push(...versions.map((version) => `${version.table}/${version.key}`))
-      },
-    })
+    fixture.steps.push(fail())
     await fixture.write('new')
     await fixture.autoSync.syncNow()
-    await fixture.storage.update('notes', 'new', { text: 'edit' })
+    expect(fixture.status().lastError).not.toBeNull()
+    await fixture.storage.delete('notes', 'new')
     await fixture.autoSync.syncNow()
-    expect(marked).toEqual(['notes/new'])
+    expect(fixture.adapter.requests.at(-1)?.changes).toEqual([expect.objectContaining({ key: 'new', op: 'delete' })])
+  })
+
+  it('cancel with their delete when they were never handed over', async () => {
+    const fixture = await createFixture()
+    await fixture.write('never-pushed')
+    await fixture.storage.delete('notes', 'never-pushed')
+    await fixture.autoSync.syncNow()
+    expect(fixture.pushes()).toBe(0)
+    expect(await fixture.storage.outbox.count({ userId: 'u1' })).toBe(0)
   })
 })
