@@ -1,10 +1,13 @@
 // Core in Chromium over real IndexedDB; the servers stay in this Node process, on the page's origin (no CORS preflight).
+// Chromium is started as a plain process with no DevTools client: Playwright's network tracking would slow every fetch.
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { launchChromium, serveBundle } from '@autosync/test-browser'
+import { chromiumArguments, chromiumPath, serveBundle } from '@autosync/test-browser'
 import type { Lane } from './lane'
+import { createPageRpc } from './page-rpc'
 import type { PushBench } from './push-page'
 import type { RequestHandler } from './servers'
 
@@ -14,7 +17,8 @@ const callTimeoutMs = 120_000
 
 /** Opens the page in Chromium, with an on-disk profile as a real browser's IndexedDB has. Close it in a finally. */
 export async function openChromiumLane(): Promise<Lane & { close(): Promise<void> }> {
-  const mounted = new Map<string, RequestHandler>()
+  const rpc = createPageRpc()
+  const mounted = new Map<string, RequestHandler>([['rpc', rpc.handler]])
   const server = await serveBundle({
     entries: { 'push-page': pagePath },
     fallback(request, response) {
@@ -28,28 +32,30 @@ export async function openChromiumLane(): Promise<Lane & { close(): Promise<void
     },
   })
   const profile = await mkdtemp(join(tmpdir(), 'autosync-push-bench-'))
-  let session: Awaited<ReturnType<typeof launchChromium>> | undefined
+  let browser: ChildProcess | undefined
   const closeAll = async () => {
-    await session?.close().catch(() => {})
+    rpc.close()
+    if (browser && browser.exitCode === null) {
+      const exited = new Promise((resolve) => browser!.once('exit', resolve))
+      browser.kill('SIGKILL')
+      await exited
+    }
     await server.close()
     await rm(profile, { recursive: true, force: true })
   }
   try {
-    session = await launchChromium({ userDataDir: profile })
-    const page = await session.context.newPage()
-    await page.goto(server.url())
-    await page.waitForFunction(() => (window as { benchReady?: boolean }).benchReady, null, { timeout: 30_000 })
+    browser = spawn(chromiumPath, [...chromiumArguments, `--user-data-dir=${profile}`, server.url()], {
+      stdio: 'ignore',
+    })
+    const exited = new Promise<never>((_, reject) =>
+      browser!.once('exit', (code) => reject(new Error(`bench: Chromium exited (${code}) before the page was ready`))),
+    )
+    exited.catch(() => {})
+    await withTimeout(Promise.race([rpc.ready, exited]), 'opening the page in Chromium')
 
     const call = <Method extends keyof PushBench>(method: Method, ...parameters: Parameters<PushBench[Method]>) =>
       withTimeout(
-        page.evaluate(
-          ([name, values]) => {
-            const bench = (window as unknown as { pushBench: Record<string, (...values: unknown[]) => unknown> })
-              .pushBench
-            return bench[name]!(...values)
-          },
-          [method, parameters] as const,
-        ) as Promise<Awaited<ReturnType<PushBench[Method]>>>,
+        rpc.call(method, parameters) as Promise<Awaited<ReturnType<PushBench[Method]>>>,
         `${method} in Chromium`,
       )
 

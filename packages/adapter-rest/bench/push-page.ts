@@ -1,8 +1,9 @@
-// Chromium side of the push bench: the runner calls these through page.evaluate, over the browser's IndexedDB.
+// Chromium side of the push bench: the runner's calls arrive over HTTP (page-rpc.ts), run over the browser's IndexedDB.
 import { measureAdapterOnly, measureCeiling, measureThroughCore } from './measure'
+import { servePageCalls } from './page-rpc'
 
 const pushBench = { ceiling: measureCeiling, throughCore: measureThroughCore, adapterOnly: measureAdapterOnly }
 
 export type PushBench = typeof pushBench
 
-Object.assign(window, { pushBench, benchReady: true })
+void servePageCalls('/rpc/', pushBench)

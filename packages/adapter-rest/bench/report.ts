@@ -23,15 +23,12 @@ export function printReport({ changes, batchSize, rounds, node, chromium }: Repo
     `  Node ceiling (Node fetch → bare node:http, body read only; the issue's ceiling): ${rate(node.ceiling)}`,
   ]
   if (chromium) {
-    lines.push(
-      `  browser ceiling (Chromium fetch → the same handler, on the page's origin): ${rate(chromium.ceiling)}`,
-      '    (Playwright keeps DevTools network tracking on in the page; it slows fetch of in-memory bodies, so a browser without it gets more)',
-    )
+    lines.push(`  browser ceiling (Chromium fetch → the same handler, on the page's origin): ${rate(chromium.ceiling)}`)
   }
   lines.push('Node, fake-indexeddb (core and the servers on one thread):')
   for (const result of node.backends) lines.push(...backendLines(result, [[node.ceiling, 'Node ceiling']]))
   if (chromium) {
-    lines.push('Chromium, IndexedDB (servers in the Node process, on the page origin):')
+    lines.push('Chromium, IndexedDB (no DevTools client; servers in the Node process, on the page origin):')
     for (const result of chromium.backends) {
       const ceilings: [number, string][] = [
         [node.ceiling, 'Node ceiling'],
