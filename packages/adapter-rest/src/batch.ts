@@ -50,9 +50,9 @@ function toWire({ value, changedFields, ...change }: Change) {
   }
 }
 
-/** The autosync sync protocol (openapi.yaml): `POST /push`, `GET /pull`, `POST /backup`, `GET /backup/…`. */
 const encoder = new TextEncoder()
 
+/** The autosync sync protocol (openapi.yaml): `POST /push`, `GET /pull`, `POST /backup`, `GET /backup/…`. */
 export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: Send): BatchMethods {
   /** Sends JSON and returns the 2xx body when it passes `check`; `null` for a 404 when `missing` allows it. */
   const call = async <T>(
