@@ -6,9 +6,10 @@ import { createPostgresStore } from '../src/store/postgres-store'
 import type { StoredRecord, SyncStore } from '../src/store/sync-store'
 import { applyPush } from '../src/sync/apply-push'
 import { parsePushBody } from '../src/validation/push-body'
+import { postgresUrl } from './support/backends'
 import { batch, change, deferred } from './support/harness'
 
-const url = process.env.AUTOSYNC_POSTGRES_URL
+const url = postgresUrl('postgres store')
 
 // Regressions of the PostgreSQL store itself; the shared suites run through support/backends.
 describe.skipIf(!url)('postgres store', () => {

@@ -14,6 +14,8 @@ export interface BackendLane {
   openStore(): Promise<SyncStore>
   /** Whether a second store on the same data exists (two server instances on one database). */
   sharesDatabase: boolean
+  /** How many sessions of this database wait for a lock right now; only where two stores can contend. */
+  lockWaiters?(): Promise<number>
   dispose(): Promise<void>
 }
 
@@ -41,14 +43,20 @@ export function sqliteLane(): BackendLane {
  * The Postgres lane from `AUTOSYNC_POSTGRES_URL`, in a fresh schema for this file; null when the variable is unset
  * outside CI (with a visible warning). In CI a missing database is a failure, never a skip.
  */
-export function postgresLane(fileLabel: string): BackendLane | null {
+/** `AUTOSYNC_POSTGRES_URL`; unset, a visible skip (`undefined`) outside CI and a failure in CI. */
+export function postgresUrl(fileLabel: string): string | undefined {
   const url = process.env.AUTOSYNC_POSTGRES_URL
   if (!url) {
     if (process.env.CI)
       throw new Error('[autosync] [server] CI is set but AUTOSYNC_POSTGRES_URL is not: the Postgres lane cannot run')
     console.warn(`[autosync] [server] ${fileLabel}: AUTOSYNC_POSTGRES_URL is unset, skipping the PostgreSQL lane`)
-    return null
   }
+  return url
+}
+
+export function postgresLane(fileLabel: string): BackendLane | null {
+  const url = postgresUrl(fileLabel)
+  if (!url) return null
   const schema = `autosync_test_${fileLabel.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`
   const stores: SyncStore[] = []
   return {
@@ -58,6 +66,18 @@ export function postgresLane(fileLabel: string): BackendLane | null {
       const store = await createPostgresStore({ connectionString: url, schema })
       stores.push(store)
       return store
+    },
+    async lockWaiters() {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        const { rows } = await client.query<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        return rows[0]!.waiting
+      } finally {
+        await client.end()
+      }
     },
     async dispose() {
       await Promise.all(stores.map((store) => store.close()))

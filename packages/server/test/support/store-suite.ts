@@ -37,7 +37,7 @@ const write = (key: string, value: Record<string, unknown> | null, changeId: str
 export function describeSyncStore(lane: BackendLane): void {
   // better-sqlite3 waits for another connection's lock synchronously, blocking the event loop the holder needs to
   // finish: two instances in one process cannot contend, so the contention tests run where locks wait asynchronously.
-  const instancesContend = lane.name === 'postgres'
+  const instancesContend = lane.lockWaiters !== undefined
 
   describe(`sync store on ${lane.name}`, () => {
     let store: SyncStore
@@ -190,7 +190,11 @@ export function describeSyncStore(lane: BackendLane): void {
         const later = pushTo(second, userId, [change({ seq: 2, key: 'second' })]).then(() => {
           secondDone = true
         })
-        await new Promise((resolve) => setTimeout(resolve, 300))
+        // Blocked on the user's lock, not merely slow: PostgreSQL shows the second session waiting.
+        let polls = 0
+        while ((await lane.lockWaiters!()) === 0) {
+          if (++polls > 1_000) throw new Error('the second push never waited for the lock')
+        }
         expect(secondDone).toBe(false)
         expect((await second.readChangesAfter(userId, null, 10)).map((record) => record.key)).toEqual(['"zero"'])
         held.resolve()
