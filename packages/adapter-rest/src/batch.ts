@@ -1,7 +1,6 @@
 import type { AdapterContext, BackupResult, Change, PullResponse, PushResult, SyncAdapter } from '@autosync/core'
-import { AdapterError } from '@autosync/core'
 import type { Send } from './client'
-import { describe, statusError } from './errors'
+import { AdapterError, describe, statusError } from './errors'
 import { arrayOf, isKey, isRecord, isString, optional, orNull, parseJson, shape } from './json'
 import type { ResolvedOptions } from './options'
 import { buildUrl } from './url'
@@ -40,8 +39,11 @@ const isRestoreResponse = shape({
 })
 
 /** A put with `changedFields` sends only those fields, unless one was removed (a shallow merge cannot remove). */
-function toWire({ value, changedFields, ...change }: Change) {
+function toWire(change: Change): Change {
+  const { value, changedFields } = change
   const put = change.op === 'put'
+  // Most changes go as they are; copying each one was a fifth of a push's CPU time.
+  if (!changedFields && (put || value === undefined)) return change
   const partial = put && value && changedFields?.every((field) => Object.hasOwn(value, field))
   return {
     ...change,
@@ -101,11 +103,18 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
       // A batch too big for one body goes as halves, each idempotent under its own key, until each part fits.
       const sendPart = async (start: number, end: number): Promise<void> => {
         const partId = end - start === changes.length ? batchId : `${batchId}.${start}-${end}`
-        const payload = JSON.stringify({ batchId: partId, clientId, userId, changes: wire.slice(start, end) })
         const halve = async () => {
           const middle = (start + end) >> 1
           await sendPart(start, middle)
           await sendPart(middle, end)
+        }
+        let payload: string
+        try {
+          payload = JSON.stringify({ batchId: partId, clientId, userId, changes: wire.slice(start, end) })
+        } catch (error) {
+          // Longer than the engine's longest string (about 512 MiB of JSON): no body to measure, so halve.
+          if (end - start > 1 && error instanceof RangeError) return halve()
+          throw error
         }
         // At most three UTF-8 bytes per UTF-16 unit: most bodies need no encoding to know they fit.
         const tooLarge = payload.length * 3 > maxBodyBytes && encoder.encode(payload).length > maxBodyBytes

@@ -1,6 +1,6 @@
-import { type AdapterContext, AdapterError } from '@autosync/core'
+import type { AdapterContext } from '@autosync/core'
 import ky from 'ky'
-import { describe } from './errors'
+import { AdapterError, describe } from './errors'
 import type { ResolvedOptions } from './options'
 
 /** The answer and its whole body, read under the same timeout as the request. */

@@ -1,4 +1,8 @@
 import { AdapterError, type AdapterErrorKind } from '@autosync/core'
+
+// One import of core's error class for the whole adapter: each module's own import is repeated in the bundle.
+export { AdapterError }
+
 import { parseRetryAfter } from './retry-after'
 import { describeUrl } from './url'
 

@@ -14,7 +14,7 @@ export function parseJson(text: string): unknown {
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   !!value && typeof value === 'object' && !Array.isArray(value)
 
-export const isString: Check = (value) => typeof value === 'string'
+export const isString = (value: unknown): value is string => typeof value === 'string'
 
 export const isKey: Check = (value) => isString(value) || Number.isFinite(value)
 

@@ -1,6 +1,6 @@
-import { type AdapterContext, AdapterError, type Change, type PushResult, type SyncAdapter } from '@autosync/core'
+import type { AdapterContext, Change, PushResult, SyncAdapter } from '@autosync/core'
 import type { RequestBody, Send } from './client'
-import { statusError } from './errors'
+import { AdapterError, statusError } from './errors'
 import { isRecord, parseJson } from './json'
 import type { ResolvedOptions } from './options'
 import { buildUrl } from './url'
@@ -33,12 +33,13 @@ export function resourcePush(options: ResolvedOptions, send: Send): SyncAdapter[
   const { baseUrl, path, partialUpdates, createWithPost, patchContentType } = options
 
   /** Resolves to undefined when the change is applied, to a reason when it is rejected; throws otherwise. */
-  const apply = async ({ table, key, op, value, ...change }: Change, context: AdapterContext) => {
+  const apply = async (change: Change, context: AdapterContext) => {
+    const { table, key, op, value } = change
     const segments = path(table, key)
     const url = buildUrl(baseUrl, segments)
     if (!url) return 'unsafe-path: the record path would leave baseUrl'
     if (op === 'put' && !isRecord(value)) return 'invalid-value: a put without a record'
-    const patch = op === 'put' && partialUpdates && mergePatch({ table, key, op, value, ...change })
+    const patch = op === 'put' && partialUpdates && mergePatch(change)
     let method = op === 'delete' ? 'DELETE' : patch ? 'PATCH' : 'PUT'
     let [response, text] = await send(
       method,

@@ -1,3 +1,5 @@
+import { isString } from './json'
+
 /**
  * `baseUrl` + the percent-encoded segments, or undefined when a segment could climb out of `baseUrl`
  * (`.`, `..`, empty, not a string) or the result does not stay under it.
@@ -8,8 +10,6 @@ export function buildUrl(baseUrl: URL, segments: readonly unknown[]): URL | unde
     if (url.href.startsWith(baseUrl.href)) return url
   }
 }
-
-const isString = (value: unknown): value is string => typeof value === 'string'
 
 /** The URL as errors show it: no query (it can carry API keys). */
 export const describeUrl = (url: URL) => url.origin + url.pathname

@@ -22,7 +22,10 @@ describe('batch mode requests', () => {
     const update = put('notes', 'n1', { text: 'new', pinned: true }, ['text'])
     const removedField = put('notes', 'n2', { text: 'kept' }, ['title'])
     const deletion = remove('notes', 'n3')
-    const batch = batchOf([update, removedField, deletion], 'batch-42')
+    // A plugin's transform may leave the last value on a delete: it is not sent.
+    const deletionWithValue = { ...remove('notes', 'n4'), value: { id: 'n4', secret: 'gone' } }
+    const whole = put('notes', 'n5', { text: 'whole' })
+    const batch = batchOf([update, removedField, deletion, deletionWithValue, whole], 'batch-42')
     await restAdapter({ baseUrl: `${server.url}sync/v1` }).push(batch, adapterContext())
     const [request] = server.requests
     expect(request!.method).toBe('POST')
@@ -38,6 +41,8 @@ describe('batch mode requests', () => {
         // A removed field cannot be said by a shallow merge, so the whole record goes.
         { ...removedField, value: { id: 'n2', text: 'kept' }, changedFields: undefined },
         deletion,
+        { ...deletionWithValue, value: undefined },
+        whole,
       ].map((change) => JSON.parse(JSON.stringify(change))),
     })
   })

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { createAutoSync, openStorage, type PushBatch, silentLogger } from '@autosync/core'
 import { createSyncServer, createTokenSigner, silentLogger as silentServerLogger } from '@autosync/server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { restAdapter } from '../src'
 import { adapterContext, batchOf, put } from './support'
 import { type ServerLane, sqliteLane } from './support/server-lanes'
@@ -91,6 +91,26 @@ describe('batches larger than one request body', () => {
     const stored = await server.stored()
     expect(stored.size).toBe(30)
     expect(stored.has('huge')).toBe(false)
+  })
+
+  it('halves a batch whose JSON would be longer than the engine allows instead of failing it on every retry', async () => {
+    const server = await startServer()
+    const changes = Array.from({ length: 40 }, (_, index) => put('notes', `r${index}`, { text: text(1_000) }))
+    // V8 throws this RangeError past its longest string (about 512 MiB of JSON); here the limit is 16,000 characters.
+    const stringify = JSON.stringify
+    vi.spyOn(JSON, 'stringify').mockImplementation((...parameters: Parameters<typeof stringify>) => {
+      const json = stringify(...parameters)
+      if (json?.length > 16_000) throw new RangeError('Invalid string length')
+      return json
+    })
+    try {
+      const result = await server.adapter().push(batchOf(changes), adapterContext())
+      expect(result.accepted.sort()).toEqual(changes.map((change) => change.changeId).sort())
+    } finally {
+      vi.restoreAllMocks()
+    }
+    expect(server.pushes.length).toBeGreaterThanOrEqual(3)
+    expect((await server.stored()).size).toBe(40)
   })
 
   it('still rejects a one-change batch the server refuses as too large with the 413 AdapterError', async () => {
