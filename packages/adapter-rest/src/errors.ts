@@ -1,10 +1,9 @@
 import { AdapterError, type AdapterErrorKind } from '@autosync/core'
+import { parseRetryAfter } from './retry-after'
+import { describeUrl } from './url'
 
 // One import of core's error class for the whole adapter: each module's own import is repeated in the bundle.
 export { AdapterError }
-
-import { parseRetryAfter } from './retry-after'
-import { describeUrl } from './url'
 
 const kinds: Record<number, AdapterErrorKind> = {
   401: 'auth',
