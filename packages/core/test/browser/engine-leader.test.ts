@@ -157,3 +157,32 @@ it("resolves a follower's syncNow only after the leader pushed the follower's ch
   await follower.waitForFunction(() => (window as unknown as AppWindow).synced, null, { polling: 20, timeout: 10_000 })
   expect(keys.filter((key) => !receivedKeys.has(key))).toEqual([])
 }, 60_000)
+
+it('hands the lead over when the leading tab is frozen, and takes it back only as a follower on resume', async () => {
+  const tabs = session.context.pages()
+  expect(tabs.length).toBeGreaterThanOrEqual(3)
+  const frozen = await leaderOf(tabs)
+  const others = tabs.filter((tab) => tab !== frozen)
+  // Chromium fires `freeze` on a hidden tab before freezing it; headless never hides a page, so the test fires it.
+  await frozen.evaluate(() => document.dispatchEvent(new Event('freeze')))
+  const next = await leaderOf(others)
+  expect((await status(frozen)).isLeader).toBe(false)
+
+  // The frozen tab's Web Lock was given up: the other tabs' writes reach the server through the new leader.
+  const follower = others.find((tab) => tab !== next)!
+  const before = received.size
+  await follower.evaluate((count) => (window as unknown as AppWindow).app.write(count), 6)
+  await vi.waitFor(() => expect(received.size).toBe(before + 6), { timeout: 10_000, interval: 20 })
+
+  // On resume it queues for the lock again behind the new leader instead of leading a second upload.
+  await frozen.evaluate(() => document.dispatchEvent(new Event('resume')))
+  await frozen.evaluate((count) => (window as unknown as AppWindow).app.write(count), 4)
+  await vi.waitFor(() => expect(received.size).toBe(before + 10), { timeout: 10_000, interval: 20 })
+  await expectOneLeaderAndSameStatus(tabs)
+  expect((await status(next)).isLeader).toBe(true)
+  expect(maxActive).toBe(1)
+
+  // It rejoined the election: once the other tabs are gone it is the one that leads.
+  await Promise.all(others.map((tab) => tab.close({ runBeforeUnload: false })))
+  await leaderOf([frozen])
+}, 60_000)
