@@ -15,6 +15,7 @@ import type { RouteContext } from './routes/context'
 import { handlePull } from './routes/pull-route'
 import { handlePush } from './routes/push-route'
 import type { SyncStore } from './store/sync-store'
+import { createBatchPruner } from './sync/batch-pruner'
 
 export interface SyncServerOptions {
   /** Where records, batches and backups live: `createSqliteStore()` or `await createPostgresStore(...)`. */
@@ -27,6 +28,14 @@ export interface SyncServerOptions {
   logger?: ServerLogger
   /** Browser origins allowed to call the server (CORS). Default: none. */
   corsOrigin?: CorsOrigin
+  /**
+   * How long the first answer to a push batch is kept to answer a replay of it verbatim, in milliseconds. Older
+   * answers are pruned (at most once an hour, after a push); a later replay is answered from the applied change
+   * ids instead, so nothing is applied twice. `Infinity` keeps them. Default 7 days.
+   */
+  batchRetentionMs?: number
+  /** Time of batch answers and pruning; tests pass a fake. Default `Date`. */
+  clock?: { now(): number }
 }
 
 export interface SyncServer {
@@ -52,6 +61,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const logger = options.logger ?? createJsonLogger()
   const limits = resolveLimits(options.limits)
   const verifier = options.verifier ?? createTokenSigner(resolveServerSecret({ logger })).verify
+  const clock = options.clock ?? Date
+  const pruneBatches = createBatchPruner(store, clock, logger, options.batchRetentionMs)
 
   async function route(request: IncomingMessage, response: ServerResponse, state: { userId: string | null }) {
     const { path, query } = splitUrl(request.url)
@@ -69,7 +80,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     const userId = await authenticate(request, verifier)
     state.userId = userId
-    const context: RouteContext = { request, response, query, userId, store, limits }
+    const now = () => clock.now()
+    const context: RouteContext = { request, response, query, userId, store, limits, now, pushed: pruneBatches }
     if (matched.backupId !== undefined) context.backupId = matched.backupId
     switch (matched.name) {
       case 'push':

@@ -53,14 +53,26 @@ describe('CLI', () => {
       port: 8787,
       host: '127.0.0.1',
       corsOrigin: [],
+      batchRetentionDays: 7,
     })
     expect(
-      parseCliArguments(['--db', 'postgres://x@h/db', '--port', '9000', '--cors-origin', 'http://127.0.0.1:5173']),
+      parseCliArguments([
+        '--db',
+        'postgres://x@h/db',
+        '--port',
+        '9000',
+        '--cors-origin',
+        'http://127.0.0.1:5173',
+        '--batch-retention-days',
+        '30',
+      ]),
     ).toMatchObject({
       db: 'postgres://x@h/db',
       port: 9000,
       corsOrigin: ['http://127.0.0.1:5173'],
+      batchRetentionDays: 30,
     })
+    expect(() => parseCliArguments(['--batch-retention-days', '0'])).toThrow(/positive/)
     expect(parseCliArguments(['token', 'u1', '--expires', '60'])).toEqual({
       command: 'token',
       userId: 'u1',

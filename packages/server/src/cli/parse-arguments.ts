@@ -1,11 +1,11 @@
 export type CliCommand =
-  | { command: 'serve'; db: string; port: number; host: string; corsOrigin: string[] }
+  | { command: 'serve'; db: string; port: number; host: string; corsOrigin: string[]; batchRetentionDays: number }
   | { command: 'token'; userId: string; expiresInSeconds: number }
   | { command: 'help' }
 
 export const usage = `Usage:
   autosync-server [--db sqlite:./autosync-data.db | --db postgres://…] [--port 8787] [--host 127.0.0.1]
-                  [--cors-origin <origin>]...
+                  [--cors-origin <origin>]... [--batch-retention-days 7]
   autosync-server token <userId> [--expires 3600]
 
 Environment: AUTOSYNC_SERVER_SECRET (required when NODE_ENV=production) signs and verifies tokens.`
@@ -42,6 +42,7 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
     port: 8787,
     host: '127.0.0.1',
     corsOrigin: [] as string[],
+    batchRetentionDays: 7,
   }
   for (let index = 0; index < args.length; index += 2) {
     const flag = args[index]
@@ -51,7 +52,10 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
     else if (flag === '--port') parsed.port = integerOption(value, '--port', 65535)
     else if (flag === '--host') parsed.host = value
     else if (flag === '--cors-origin') parsed.corsOrigin.push(value)
-    else fail(`unknown option ${flag}`)
+    else if (flag === '--batch-retention-days') {
+      parsed.batchRetentionDays = integerOption(value, flag, 3650)
+      if (parsed.batchRetentionDays === 0) fail(`${flag} must be positive`)
+    } else fail(`unknown option ${flag}`)
   }
   return parsed
 }

@@ -42,6 +42,7 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     store,
     verifier: signer.verify,
     logger,
+    batchRetentionMs: command.batchRetentionDays * 24 * 60 * 60 * 1000,
     ...(command.corsOrigin.length > 0 ? { corsOrigin: command.corsOrigin } : {}),
   })
   const { url } = await server.listen(command.port, command.host)

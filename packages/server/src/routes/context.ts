@@ -10,5 +10,9 @@ export interface RouteContext {
   userId: string
   store: SyncStore
   limits: SyncServerLimits
+  /** The server clock, in milliseconds since the epoch. */
+  now(): number
+  /** Called after a push was answered. */
+  pushed(): void
   backupId?: string
 }

@@ -25,9 +25,10 @@ export async function handlePush(context: RouteContext): Promise<void> {
   }
   requireOwnUser(batch.userId, userId)
   const requestHash = hashBody(body)
-  const outcome = await applyPush(context.store, userId, batch, requestHash, limits)
+  const outcome = await applyPush(context.store, userId, batch, requestHash, limits, context.now())
   if (outcome.kind === 'idempotency-key-reused') {
     throw new HttpError(422, 'idempotency-key-reused', 'this batchId was already used with a different body')
   }
   sendJsonText(response, 200, outcome.responseText)
+  context.pushed()
 }

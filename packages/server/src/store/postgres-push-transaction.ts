@@ -71,7 +71,8 @@ export function pushStatements(s: string) {
         unknown AS (
           INSERT INTO ${s}.applied_changes (user_id, change_id) SELECT $1, json_array_elements_text($3::json)
           ON CONFLICT DO NOTHING)
-        INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response) VALUES ($1, $4, $5, $6)`,
+        INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response, created_at)
+        VALUES ($1, $4, $5, $6, COALESCE(to_timestamp($7::float8 / 1000), now()))`,
     },
   }
 }
@@ -170,6 +171,7 @@ export function createPostgresPushTransaction(
         batch.batchId,
         batch.requestHash,
         batch.response,
+        batch.createdAt ?? null,
       ])
     },
   }

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS ${s}.applied_changes (
 CREATE TABLE IF NOT EXISTS ${s}.batches (
   user_id text NOT NULL, batch_id text NOT NULL, request_hash text NOT NULL, response text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (user_id, batch_id));
+CREATE INDEX IF NOT EXISTS batches_by_age ON ${s}.batches (created_at);
 CREATE TABLE IF NOT EXISTS ${s}.backups (
   sequence bigserial PRIMARY KEY, user_id text NOT NULL, backup_id text NOT NULL, request_hash text NOT NULL,
   snapshot text NOT NULL, records integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),

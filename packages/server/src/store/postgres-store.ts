@@ -117,6 +117,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             )
       return toBackup(result.rows[0])
     },
+    async pruneBatches(createdBefore) {
+      const result = await pool.query(`DELETE FROM ${s}.batches WHERE created_at < to_timestamp($1::float8 / 1000)`, [
+        createdBefore,
+      ])
+      return result.rowCount ?? 0
+    },
     async ping() {
       await pool.query('SELECT 1')
     },

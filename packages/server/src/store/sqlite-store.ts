@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS applied_changes (
   user_id TEXT NOT NULL, change_id TEXT NOT NULL, PRIMARY KEY (user_id, change_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS batches (
   user_id TEXT NOT NULL, batch_id TEXT NOT NULL, request_hash TEXT NOT NULL, response TEXT NOT NULL,
-  PRIMARY KEY (user_id, batch_id)) WITHOUT ROWID;
+  created_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, batch_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS backups (
   sequence INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, backup_id TEXT NOT NULL,
   request_hash TEXT NOT NULL, snapshot TEXT NOT NULL, records INTEGER NOT NULL, UNIQUE (user_id, backup_id));
@@ -41,6 +41,12 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
   database.pragma('synchronous = NORMAL')
   database.pragma('busy_timeout = 5000')
   database.exec(schema)
+  // Files written before batch answers had an age: their answers count as the oldest and go at the first prune.
+  const batchColumns = database.pragma('table_info(batches)') as { name: string }[]
+  if (!batchColumns.some((column) => column.name === 'created_at')) {
+    database.exec('ALTER TABLE batches ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0')
+  }
+  database.exec('CREATE INDEX IF NOT EXISTS batches_by_age ON batches (created_at)')
   const exclusive = createSerialQueue()
   const statements = {
     findBatch: database.prepare('SELECT request_hash, response FROM batches WHERE user_id = ? AND batch_id = ?'),
@@ -56,7 +62,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
        revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs`,
     ),
     markApplied: database.prepare('INSERT OR IGNORE INTO applied_changes (user_id, change_id) VALUES (?, ?)'),
-    saveBatch: database.prepare('INSERT INTO batches (user_id, batch_id, request_hash, response) VALUES (?, ?, ?, ?)'),
+    saveBatch: database.prepare(
+      'INSERT INTO batches (user_id, batch_id, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    pruneBatches: database.prepare('DELETE FROM batches WHERE created_at < ?'),
     readAfter: database.prepare(
       'SELECT table_name, record_key, value, revision, change_id, client_seqs FROM records WHERE user_id = ? AND revision > ? ORDER BY revision LIMIT ?',
     ),
@@ -105,7 +114,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
       },
       async finishBatch(appliedChangeIds, batch) {
         for (const changeId of appliedChangeIds) statements.markApplied.run(userId, changeId)
-        statements.saveBatch.run(userId, batch.batchId, batch.requestHash, batch.response)
+        statements.saveBatch.run(
+          userId,
+          batch.batchId,
+          batch.requestHash,
+          batch.response,
+          batch.createdAt ?? Date.now(),
+        )
       },
     }
   }
@@ -151,6 +166,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
             : statements.readBackup.get(userId, backupId)) as never,
         ),
       )
+    },
+    pruneBatches(createdBefore) {
+      return exclusive(() => statements.pruneBatches.run(createdBefore).changes)
     },
     async ping() {
       await exclusive(() => statements.ping.get())

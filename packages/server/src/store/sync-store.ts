@@ -20,6 +20,8 @@ export interface StoredBatch {
   requestHash: string
   /** The JSON text of the first answer. */
   response: string
+  /** When the answer was stored, in milliseconds since the epoch; `pruneBatches` compares it. Default: now. */
+  createdAt?: number
 }
 
 export interface StoredBackup {
@@ -64,6 +66,11 @@ export interface SyncStore {
   saveBackup(userId: string, backup: StoredBackup): Promise<StoredBackup>
   /** One backup by id, or the most recently stored one when `backupId` is null. */
   readBackup(userId: string, backupId: string | null): Promise<StoredBackup | null>
+  /**
+   * Deletes the batch answers of every user stored before `createdBefore` (milliseconds since the epoch) and returns
+   * how many. A replay of a pruned batch is answered again from the applied change ids: nothing is applied twice.
+   */
+  pruneBatches(createdBefore: number): Promise<number>
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
   close(): Promise<void>

@@ -29,6 +29,7 @@ export async function applyPush(
   batch: IncomingBatch,
   requestHash: string,
   limits: SyncServerLimits,
+  now = Date.now(),
 ): Promise<PushOutcome> {
   const prepared = batch.changes.map((change) => prepareChange(change, limits))
   const valid = prepared.filter((change): change is PreparedChange => !isRejected(change))
@@ -88,7 +89,12 @@ export async function applyPush(
     // Both writes at once, records first: nothing in the batch's answer depends on how the records were written.
     await Promise.all([
       written.length > 0 ? transaction.writeRecords(written) : undefined,
-      transaction.finishBatch(newlyApplied, { batchId: batch.batchId, requestHash, response: responseText }),
+      transaction.finishBatch(newlyApplied, {
+        batchId: batch.batchId,
+        requestHash,
+        response: responseText,
+        createdAt: now,
+      }),
     ])
     return { kind: 'answered', responseText }
   })

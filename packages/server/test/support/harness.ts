@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll } from 'vitest'
 import { createTokenSigner, type TokenSigner } from '../../src/auth/token-signer'
-import type { SyncServerLimits } from '../../src/limits'
 import type { LogEntry, ServerLogger } from '../../src/logger'
-import { createSyncServer, type SyncServer } from '../../src/server'
+import { createSyncServer, type SyncServer, type SyncServerOptions } from '../../src/server'
 import type { SyncStore } from '../../src/store/sync-store'
 import type { BackendLane } from './backends'
 
@@ -24,7 +23,7 @@ export interface TestServer {
 /** A real HTTP server on 127.0.0.1 and a free port, logging into `logs`. */
 export async function startTestServer(
   store: SyncStore,
-  options: { limits?: Partial<SyncServerLimits>; corsOrigin?: string } = {},
+  options: Pick<SyncServerOptions, 'limits' | 'corsOrigin' | 'batchRetentionMs' | 'clock'> = {},
 ): Promise<TestServer> {
   const logs: LogEntry[] = []
   const logger: ServerLogger = {

@@ -149,6 +149,35 @@ export function describeSyncStore(lane: BackendLane): void {
       expect([...state.applied].sort()).toEqual(['client-a:1', 'fresh:1', 'fresh:2'])
     })
 
+    it('prunes batch answers stored before the cutoff; a pruned batch replayed applies nothing again', async () => {
+      const userId = uniqueUser('prune')
+      const findBatch = (batchId: string) =>
+        store.runPushTransaction(userId, (transaction) => transaction.findBatch(batchId))
+      const pushAt = async (createdAt: number, changes: Record<string, unknown>[]) => {
+        const body = parsePushBody(batch(changes))
+        await applyPush(store, userId, body, randomUUID(), defaultLimits, createdAt)
+        return body
+      }
+      // Far in the past, so batches other tests stored now are never pruned by this one.
+      const old = await pushAt(1_000_000, [change({ seq: 1, key: 'a', value: { n: 1 } })])
+      const recent = await pushAt(3_000_000, [change({ seq: 2, key: 'b', value: { n: 2 } })])
+      const before = await store.readChangesAfter(userId, null, 10)
+
+      expect(await store.pruneBatches(2_000_000)).toBeGreaterThanOrEqual(1)
+      expect(await findBatch(old.batchId)).toBeNull()
+      expect(await findBatch(recent.batchId)).toMatchObject({ batchId: recent.batchId })
+      expect(await store.pruneBatches(2_000_000)).toBe(0)
+
+      // Its answer is gone, its applied change id is not: the replay is accepted and changes nothing.
+      const replay = await applyPush(store, userId, old, randomUUID(), defaultLimits, 4_000_000)
+      expect(replay).toMatchObject({ kind: 'answered' })
+      expect(JSON.parse((replay as { responseText: string }).responseText)).toEqual({
+        accepted: ['client-a:1'],
+        rejected: [],
+      })
+      expect(await store.readChangesAfter(userId, null, 10)).toEqual(before)
+    })
+
     it('rolls back every write of a push whose last statement fails, and the store keeps working', async () => {
       const userId = uniqueUser('rollback')
       const batchId = randomUUID()
