@@ -62,6 +62,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const limits = resolveLimits(options.limits)
   const verifier = options.verifier ?? createTokenSigner(resolveServerSecret({ logger })).verify
   const clock = options.clock ?? Date
+  const now = () => clock.now()
   const pruneBatches = createBatchPruner(store, clock, logger, options.batchRetentionMs)
 
   async function route(request: IncomingMessage, response: ServerResponse, state: { userId: string | null }) {
@@ -80,7 +81,6 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     const userId = await authenticate(request, verifier)
     state.userId = userId
-    const now = () => clock.now()
     const context: RouteContext = { request, response, query, userId, store, limits, now, pushed: pruneBatches }
     if (matched.backupId !== undefined) context.backupId = matched.backupId
     switch (matched.name) {
