@@ -61,7 +61,7 @@ export function resourcePush(options: ResolvedOptions, send: Send): SyncAdapter[
   }
 
   return async ({ changes }, context) => {
-    const result: Required<PushResult> = { accepted: [], rejected: [] }
+    const result: Required<Omit<PushResult, 'revisions'>> = { accepted: [], rejected: [] }
     let failure: unknown
     const queue = [...changes]
     const worker = async () => {

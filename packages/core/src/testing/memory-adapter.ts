@@ -114,6 +114,8 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         op: change.op,
         value: table.get(change.key),
         changeId: change.changeId,
+        revision: String(log.length + 1),
+        timestamp: change.timestamp,
       },
     })
   }

@@ -12,6 +12,11 @@ export interface Change {
   changedFields?: string[]
   seq: number
   timestamp: number
+  /**
+   * Two-way sync: the revision of the record this device last saw (pulled or acknowledged), `null` for a
+   * record it never saw. Absent when the engine runs push-only. Kept through coalescing.
+   */
+  baseRevision?: string | null
 }
 
 export interface PushBatch {
@@ -25,7 +30,10 @@ export interface PushBatch {
 /** An ack that names an unknown id or omits a pushed one leaves that change pending. */
 export interface PushResult {
   accepted: string[]
+  /** Permanent refusals go to dead letters, except `reason: 'conflict'`, which stays pending and triggers a pull. */
   rejected?: { changeId: string; reason: string }[]
+  /** changeId → the revision the backend gave that accepted change; core keeps it as the record's base. */
+  revisions?: Record<string, string>
 }
 
 export interface AdapterContext {
@@ -40,6 +48,10 @@ export interface AdapterCapabilities {
   partialUpdates: boolean
   pull: boolean
   backup: boolean
+  /** `subscribe` exists: the backend hints when new remote changes exist. Default false. */
+  live?: boolean
+  /** The backend refuses a change whose `baseRevision` is stale with `rejected: [{ reason: 'conflict' }]`. Default false. */
+  conditionalWrites?: boolean
 }
 
 /** A change as the backend reports it on pull. */
@@ -47,10 +59,18 @@ export interface RemoteChange {
   table: string
   key: RecordKey
   op: 'put' | 'delete'
+  /** The whole record after the change (puts), or only `changedFields` of it when those are given. */
   value?: Record<string, unknown>
-  /** Server-side revision or timestamp, opaque to core. */
-  revision?: string
+  /** The backend's opaque revision of this record version; only the backend's own order compares them. */
+  revision: string
+  /** The writer's `changeId` (`clientId:seq`), so a device recognises its own echo; absent for writes made outside autosync. */
   changeId?: string
+  /** A partial update: only these fields of `value` changed; they merge into the stored record. */
+  changedFields?: string[]
+  /** The writer's clock (epoch ms) when the change was captured; `lastWriteWins` compares it. */
+  timestamp: number
+  /** Log backends (S3): the revision the writer had seen, so every device folds the log the same way. */
+  baseRevision?: string | null
 }
 
 export interface PullRequest {
@@ -61,7 +81,9 @@ export interface PullRequest {
 }
 
 export interface PullResponse {
+  /** In the backend's order; the page is applied in one IndexedDB transaction with the cursor. */
   changes: RemoteChange[]
+  /** Where the next pull starts; persisted with the page. */
   cursor: string | null
   hasMore: boolean
 }
@@ -90,6 +112,8 @@ export interface RestoreRequest {
 
 export interface RestoreResponse {
   snapshot: BackupSnapshot | null
+  /** The pull cursor the snapshot corresponds to; after restoring, pulling starts there (`null`: from the beginning). */
+  cursor?: string | null
 }
 
 /** The adapter contract, specification `v1`. A plain object returned by a factory. */
@@ -101,5 +125,10 @@ export interface SyncAdapter {
   pull?(request: PullRequest, context: AdapterContext): Promise<PullResponse>
   backup?(snapshot: BackupSnapshot, context: AdapterContext): Promise<BackupResult>
   restore?(request: RestoreRequest, context: AdapterContext): Promise<RestoreResponse>
+  /**
+   * Capability `live`: calls `onHint` whenever new remote changes may exist (a hint, never data); core pulls
+   * after it. Returns an unsubscribe function; `context.signal` aborts too.
+   */
+  subscribe?(context: AdapterContext, onHint: () => void): () => void
   dispose?(): Promise<void>
 }
