@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts', compat: 'src/compat.ts' },
+  entry: {
+    index: 'src/index.ts',
+    testing: 'src/testing.ts',
+    'testing-suite': 'src/testing-suite.ts',
+    compat: 'src/compat.ts',
+    'two-way': 'src/two-way.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,4 +1,4 @@
-import { testAdapter } from '@autosync/core/testing'
+import { testAdapter } from '@autosync/core/testing/suite'
 import { createSyncServer, createTokenSigner, silentLogger } from '@autosync/server'
 import { afterAll } from 'vitest'
 import { restAdapter } from '../src'

@@ -1,4 +1,5 @@
 export { createFakeClock, type FakeClock, type FakeClockOptions } from './fake-clock'
+export { type AdapterFault, type AdapterFaultName, conformanceKeys } from './faults'
 export {
   createFaultyAdapter,
   type FaultKind,
@@ -11,11 +12,5 @@ export {
   createMemoryAdapter,
   type MemoryAdapter,
   type MemoryAdapterOptions,
+  type RemoteWrite,
 } from './memory-adapter'
-export {
-  type AdapterFault,
-  type AdapterFaultName,
-  conformanceKeys,
-  type TestAdapterOptions,
-  testAdapter,
-} from './test-adapter'

@@ -11,3 +11,8 @@ testAdapter<MemoryAdapter>({
   name: 'memory through pull',
   createAdapter: ({ fault }) => createMemoryAdapter({ partialUpdates: false, ...(fault ? { fault } : {}) }),
 })
+
+testAdapter<MemoryAdapter>({
+  name: 'memory as a log backend (no conditional writes)',
+  createAdapter: ({ fault }) => createMemoryAdapter({ conditionalWrites: false, ...(fault ? { fault } : {}) }),
+})

@@ -1,16 +1,32 @@
 import { AdapterError } from '../errors'
-import type { BackupSnapshot, Change, PushBatch, RecordKey, RemoteChange, SyncAdapter } from '../types'
-import type { AdapterFault } from './test-adapter'
+import type {
+  BackupSnapshot,
+  Change,
+  PullRequest,
+  PushBatch,
+  PushResult,
+  RecordKey,
+  RemoteChange,
+  SyncAdapter,
+} from '../types'
+import type { AdapterFault } from './faults'
 
 export interface MemoryAdapterOptions {
   /** Default 100. */
   maxBatchSize?: number
   /** Merge `changedFields` of updates instead of replacing the record. Default true. */
   partialUpdates?: boolean
+  /**
+   * Refuse a change whose `baseRevision` is stale (`rejected: conflict`), as the reference server does. `false`
+   * emulates a log backend (S3) that stores every change and settles conflicts on pull. Default true.
+   */
+  conditionalWrites?: boolean
   /** Default `memory`. */
   name?: string
   /** Called for each push before it is applied; throw an AdapterError to simulate a backend failure. */
   onPush?(batch: PushBatch): void | Promise<void>
+  /** Called for each pull before it is answered; throw an AdapterError to simulate a failed page. */
+  onPull?(request: PullRequest): void | Promise<void>
   /** Answer every push with this failure, classified as an HTTP adapter would (for the conformance suite). */
   fault?: AdapterFault
 }
@@ -44,9 +60,28 @@ export interface AppliedChange {
   change: Change
 }
 
+/** A write made "by another device" straight into the backend (see `writeRemote`). */
+export interface RemoteWrite {
+  table: string
+  key: RecordKey
+  op: 'put' | 'delete'
+  value?: Record<string, unknown>
+  changedFields?: string[]
+  /** Default: the record's current revision (a writer that saw the latest version). */
+  baseRevision?: string | null
+  /** Writer clock; default the number of writes so far. */
+  timestamp?: number
+  /** Default `other-device`. */
+  clientId?: string
+}
+
 export interface MemoryAdapter extends SyncAdapter {
-  /** Records of a user: `table → key → value`. */
+  /** Records of a user: `table → key → value` (deleted records are absent). */
   records(userId: string | null): Map<string, Map<RecordKey, Record<string, unknown>>>
+  /** The current revision of a record, `undefined` if it was never written. */
+  revisionOf(userId: string | null, table: string, key: RecordKey): string | undefined
+  /** Writes as another device would, bypassing conditions; returns the new revision and notifies live subscribers. */
+  writeRemote(userId: string | null, write: RemoteWrite): string
   /** Every push request received, including replays. */
   readonly requests: PushBatch[]
   /** Changes applied once each, in order. */
@@ -58,43 +93,51 @@ export interface MemoryAdapter extends SyncAdapter {
 }
 
 const recordId = (table: string, key: RecordKey) => `${table}\u0000${typeof key}:${key}`
+/** Revisions sort as strings in the backend's own order (zero padded), as an app could expect from a server. */
+const revisionText = (position: number) => String(position).padStart(12, '0')
+
+interface UserState {
+  tables: Map<string, Map<RecordKey, Record<string, unknown>>>
+  revisions: Map<string, string>
+  log: RemoteChange[]
+  hints: Set<() => void>
+}
 
 /**
- * An in-memory backend for tests: idempotent by `batchId` and `changeId`, data partitioned per user,
- * partial updates merged, pull and backup supported.
+ * An in-memory backend for tests: idempotent by `batchId` and `changeId`, data partitioned per user, partial
+ * updates merged, per-user revisions, conditional writes, pull pages, live hints, backup and restore.
  * @example const adapter = createMemoryAdapter({ maxBatchSize: 50 })
  */
 export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter {
   const partialUpdates = options.partialUpdates ?? true
-  const users = new Map<string | null, Map<string, Map<RecordKey, Record<string, unknown>>>>()
-  const seen = new Set<string>()
-  const batches = new Map<string, string[]>()
+  const conditionalWrites = options.conditionalWrites ?? true
+  const users = new Map<string | null, UserState>()
+  const seen = new Map<string, string>()
+  const batches = new Map<string, PushResult>()
   const lastSeq = new Map<string, number>()
-  const log: { userId: string | null; remote: RemoteChange }[] = []
   const requests: PushBatch[] = []
   const applied: AppliedChange[] = []
   const outOfOrder: AppliedChange[] = []
-  const backups: BackupSnapshot[] = []
+  const backups: { snapshot: BackupSnapshot; cursor: string }[] = []
+  let remoteWrites = 0
 
-  const tablesOf = (userId: string | null) => {
-    const tables = users.get(userId) ?? new Map()
-    users.set(userId, tables)
-    return tables
+  const userOf = (userId: string | null): UserState => {
+    let user = users.get(userId)
+    if (!user) {
+      user = { tables: new Map(), revisions: new Map(), log: [], hints: new Set() }
+      users.set(userId, user)
+    }
+    return user
   }
 
-  function apply(userId: string | null, change: Change): void {
-    const scoped = `${userId}\u0000${change.changeId}`
-    if (seen.has(scoped)) return
-    seen.add(scoped)
-    const id = `${userId}\u0000${recordId(change.table, change.key)}`
-    if ((lastSeq.get(id) ?? -1) > change.seq) outOfOrder.push({ userId, change })
-    lastSeq.set(id, Math.max(lastSeq.get(id) ?? -1, change.seq))
-    const tables = tablesOf(userId)
-    const table = tables.get(change.table) ?? new Map<RecordKey, Record<string, unknown>>()
-    tables.set(change.table, table)
+  /** Stores one change and appends it to the user's log; returns the new revision. */
+  function store(userId: string | null, change: Omit<Change, 'seq'>): string {
+    const user = userOf(userId)
+    const table = user.tables.get(change.table) ?? new Map<RecordKey, Record<string, unknown>>()
+    user.tables.set(change.table, table)
+    const current = table.get(change.key)
     if (change.op === 'delete') table.delete(change.key)
     else {
-      const current = table.get(change.key)
       const value = structuredClone(change.value ?? {})
       if (partialUpdates && change.changedFields && current) {
         const merged = { ...current }
@@ -105,63 +148,147 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         table.set(change.key, merged)
       } else table.set(change.key, value)
     }
-    applied.push({ userId, change })
-    log.push({
-      userId,
-      remote: {
-        table: change.table,
-        key: change.key,
-        op: change.op,
-        value: table.get(change.key),
-        changeId: change.changeId,
-        revision: String(log.length + 1),
-        timestamp: change.timestamp,
-      },
+    const revision = revisionText(user.log.length + 1)
+    user.revisions.set(recordId(change.table, change.key), revision)
+    const stored = table.get(change.key)
+    user.log.push({
+      table: change.table,
+      key: change.key,
+      op: change.op,
+      ...(stored && { value: structuredClone(stored) }),
+      changeId: change.changeId,
+      revision,
+      timestamp: change.timestamp,
+      ...(change.baseRevision !== undefined && { baseRevision: change.baseRevision }),
     })
+    return revision
+  }
+
+  function isStale(userId: string | null, change: Change): boolean {
+    if (!conditionalWrites || change.baseRevision === undefined) return false
+    const user = userOf(userId)
+    const current = user.revisions.get(recordId(change.table, change.key))
+    const exists = user.tables.get(change.table)?.has(change.key) ?? false
+    return change.baseRevision === null ? exists : current !== undefined && current !== change.baseRevision
+  }
+
+  function apply(userId: string | null, change: Change, result: Required<PushResult>): void {
+    const scoped = `${userId}\u0000${change.changeId}`
+    const earlier = seen.get(scoped)
+    if (earlier !== undefined) {
+      result.accepted.push(change.changeId)
+      result.revisions[change.changeId] = earlier
+      return
+    }
+    if (isStale(userId, change)) {
+      result.rejected.push({ changeId: change.changeId, reason: 'conflict' })
+      return
+    }
+    const id = `${userId}\u0000${recordId(change.table, change.key)}`
+    if ((lastSeq.get(id) ?? -1) > change.seq) outOfOrder.push({ userId, change })
+    lastSeq.set(id, Math.max(lastSeq.get(id) ?? -1, change.seq))
+    const revision = store(userId, change)
+    seen.set(scoped, revision)
+    applied.push({ userId, change })
+    result.accepted.push(change.changeId)
+    result.revisions[change.changeId] = revision
+  }
+
+  const notify = (userId: string | null) => {
+    for (const hint of [...userOf(userId).hints]) hint()
   }
 
   return {
     name: options.name ?? 'memory',
     specificationVersion: 'v1',
-    capabilities: { maxBatchSize: options.maxBatchSize ?? 100, partialUpdates, pull: true, backup: true },
+    capabilities: {
+      maxBatchSize: options.maxBatchSize ?? 100,
+      partialUpdates,
+      pull: true,
+      backup: true,
+      live: true,
+      conditionalWrites,
+    },
     async push(batch, context) {
       requests.push(batch)
       if (context.signal.aborted)
         throw new AdapterError('[autosync] [memory] Push aborted', { kind: 'network', retryable: true })
       if (options.fault) throw faultError(options.fault)
       await options.onPush?.(batch)
-      const replay = batches.get(`${batch.userId}\u0000${batch.batchId}`)
-      if (replay) return { accepted: replay }
-      for (const change of batch.changes) apply(batch.userId, change)
-      const accepted = batch.changes.map((change) => change.changeId)
-      batches.set(`${batch.userId}\u0000${batch.batchId}`, accepted)
-      return { accepted }
+      const batchKey = `${batch.userId}\u0000${batch.batchId}`
+      const replay = batches.get(batchKey)
+      if (replay) return structuredClone(replay)
+      const result: Required<PushResult> = { accepted: [], rejected: [], revisions: {} }
+      for (const change of batch.changes) apply(batch.userId, change, result)
+      batches.set(batchKey, structuredClone(result))
+      if (result.accepted.length > 0) notify(batch.userId)
+      return result
     },
     async pull(request) {
-      const own = log.filter((entry) => entry.userId === request.userId)
+      await options.onPull?.(request)
+      const log = userOf(request.userId).log
       const start = request.cursor === null ? 0 : Number(request.cursor)
-      const changes = own.slice(start, start + request.limit).map((entry) => entry.remote)
+      if (!Number.isInteger(start) || start < 0 || start > log.length) {
+        throw new AdapterError(`[autosync] [memory] Unknown cursor ${request.cursor}`, {
+          kind: 'protocol',
+          retryable: false,
+        })
+      }
+      const changes = log.slice(start, start + Math.max(1, request.limit)).map((change) => structuredClone(change))
       const end = start + changes.length
-      return { changes, cursor: String(end), hasMore: end < own.length }
+      return { changes, cursor: String(end), hasMore: end < log.length }
     },
     async backup(snapshot) {
-      backups.push(structuredClone(snapshot))
+      backups.push({ snapshot: structuredClone(snapshot), cursor: String(userOf(snapshot.userId).log.length) })
       const records = Object.values(snapshot.tables).reduce((sum, rows) => sum + rows.length, 0)
       return { backupId: snapshot.backupId, location: `memory://${snapshot.userId}/${snapshot.backupId}`, records }
     },
     async restore(request) {
-      const own = backups.filter((backup) => backup.userId === request.userId)
-      const found = request.backupId ? own.find((backup) => backup.backupId === request.backupId) : own.at(-1)
-      return { snapshot: found ? structuredClone(found) : null }
+      const own = backups.filter((backup) => backup.snapshot.userId === request.userId)
+      const found = request.backupId ? own.find((backup) => backup.snapshot.backupId === request.backupId) : own.at(-1)
+      return found ? { snapshot: structuredClone(found.snapshot), cursor: found.cursor } : { snapshot: null }
     },
-    records: (userId) => tablesOf(userId),
+    subscribe(context, onHint) {
+      const hints = userOf(context.userId).hints
+      const hint = () => onHint()
+      hints.add(hint)
+      const unsubscribe = () => {
+        hints.delete(hint)
+      }
+      context.signal.addEventListener('abort', unsubscribe, { once: true })
+      return unsubscribe
+    },
+    records: (userId) => userOf(userId).tables,
+    revisionOf: (userId, table, key) => userOf(userId).revisions.get(recordId(table, key)),
+    writeRemote(userId, write) {
+      remoteWrites++
+      const clientId = write.clientId ?? 'other-device'
+      const revision = store(userId, {
+        changeId: `${clientId}:${remoteWrites}`,
+        table: write.table,
+        key: write.key,
+        op: write.op,
+        ...(write.value && { value: write.value }),
+        ...(write.changedFields && { changedFields: write.changedFields }),
+        timestamp: write.timestamp ?? remoteWrites,
+        baseRevision:
+          write.baseRevision !== undefined
+            ? write.baseRevision
+            : (userOf(userId).revisions.get(recordId(write.table, write.key)) ?? null),
+      })
+      notify(userId)
+      return revision
+    },
     requests,
     applied,
     outOfOrder,
-    backups,
+    get backups() {
+      return backups.map((backup) => backup.snapshot)
+    },
     reset() {
-      for (const store of [users, seen, batches, lastSeq]) store.clear()
-      for (const list of [log, requests, applied, outOfOrder, backups]) list.length = 0
+      for (const map of [users, seen, batches, lastSeq]) map.clear()
+      for (const list of [requests, applied, outOfOrder, backups]) list.length = 0
+      remoteWrites = 0
     },
   }
 }

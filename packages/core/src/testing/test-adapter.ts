@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { AdapterError } from '../errors'
 import { silentLogger } from '../runtime/defaults'
-import type { AdapterContext, Change, PushBatch, RecordKey, SyncAdapter } from '../types'
-
-/** A failure the backend is made to answer every push with. */
-export type AdapterFault =
-  | { type: 'http'; status: 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503; retryAfterSeconds?: number }
-  | { type: 'timeout' }
-  | { type: 'malformed-body' }
-
-export type AdapterFaultName = `http-${401 | 403 | 404 | 409 | 413 | 429 | 500 | 503}` | 'timeout' | 'malformed-body'
+import type { AdapterContext, Change, PullResponse, PushBatch, RecordKey, RemoteChange, SyncAdapter } from '../types'
+import { type AdapterFault, type AdapterFaultName, conformanceKeys } from './faults'
 
 export interface TestAdapterOptions<A extends SyncAdapter = SyncAdapter> {
   name: string
@@ -41,24 +34,6 @@ const expectedFaults: { name: AdapterFaultName; fault: AdapterFault; kinds: stri
   { name: 'http-503', fault: { type: 'http', status: 503 }, kinds: ['server'], retryable: true },
   { name: 'timeout', fault: { type: 'timeout' }, kinds: ['timeout', 'network'], retryable: true },
   { name: 'malformed-body', fault: { type: 'malformed-body' }, kinds: ['protocol'], retryable: true },
-]
-
-/** Keys every adapter must carry unchanged (DESIGN's allowed set: no `/`, `\`, control characters, `.`/`..`). */
-export const conformanceKeys: RecordKey[] = [
-  'plain',
-  'with space',
-  'percent%20and+plus',
-  'query?and#hash&amp=1',
-  'quotes"\'`',
-  'colon:semi;comma,',
-  'unicode-ünïcödé-日本語',
-  'emoji-😀-👩‍👩‍👧',
-  '...dots...',
-  'a'.repeat(512),
-  'é'.repeat(256),
-  42,
-  0,
-  -7.5,
 ]
 
 /**
@@ -116,6 +91,32 @@ export function testAdapter<A extends SyncAdapter>(options: TestAdapterOptions<A
       if (!response.hasMore) break
     }
     return found
+  }
+  async function pullEverything(adapter: A, userId: string, from: string | null, limit: number) {
+    const changes: RemoteChange[] = []
+    const pages: PullResponse[] = []
+    let cursor = from
+    for (let page = 0; page < 1_000; page++) {
+      const response = await adapter.pull!({ cursor, limit, userId }, context(userId))
+      pages.push(response)
+      changes.push(...response.changes)
+      cursor = response.cursor
+      if (!response.hasMore) break
+    }
+    return { changes, pages, cursor }
+  }
+  const otherContext = (userId: string): AdapterContext => ({ ...context(userId), clientId: `other-${runId}` })
+  /** Retries `attempt` (a push followed by the awaited hint) until it settles, for stream-based adapters still connecting. */
+  async function waitUntil(attempt: () => Promise<void>, totalMs: number) {
+    const deadline = Date.now() + totalMs
+    for (;;) {
+      const settled = await Promise.race([
+        attempt().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000)),
+      ])
+      if (settled) return
+      if (Date.now() > deadline) throw new Error('no live hint arrived')
+    }
   }
   async function pushAll(adapter: A, userId: string, changes: Change[]) {
     const pushed = batch(userId, changes)
@@ -253,6 +254,172 @@ export function testAdapter<A extends SyncAdapter>(options: TestAdapterOptions<A
         }
       }),
     )
+
+    describe.skipIf(!capabilities.pull)('pull', () => {
+      it('pages every change in order with revisions, writer change ids and timestamps', () =>
+        withAdapter(undefined, async (adapter) => {
+          const userId = user('pull-pages')
+          const pushed = [
+            change('notes', 'g1', { id: 'g1', n: 1 }),
+            change('notes', 'g2', { id: 'g2', n: 2 }),
+            change('notes', 'g3', { id: 'g3', n: 3 }),
+          ]
+          await pushAll(adapter, userId, pushed)
+          await pushAll(adapter, userId, [change('notes', 'g2')])
+          const pulled = await pullEverything(adapter, userId, null, 1)
+          for (const page of pulled.pages) expect(page.changes.length).toBeLessThanOrEqual(1)
+          const byKey = new Map(pulled.changes.map((remote) => [remote.key, remote]))
+          expect(byKey.get('g1')).toMatchObject({ op: 'put', value: { id: 'g1', n: 1 }, changeId: pushed[0]!.changeId })
+          expect(byKey.get('g2')).toMatchObject({ op: 'delete' })
+          for (const remote of pulled.changes) {
+            expect(typeof remote.revision, 'revision').toBe('string')
+            expect(remote.revision.length).toBeGreaterThan(0)
+            expect(typeof remote.timestamp, 'timestamp').toBe('number')
+          }
+          // A key's last pulled version is its latest one: g1 before g3 as pushed, the delete of g2 after its put.
+          const keys = pulled.changes.map((remote) => remote.key)
+          expect(keys.lastIndexOf('g1')).toBeLessThan(keys.lastIndexOf('g3'))
+          expect(new Set(pulled.changes.map((remote) => remote.revision)).size).toBe(pulled.changes.length)
+        }))
+
+      it('gives nothing new from the last cursor, then only what came after it', () =>
+        withAdapter(undefined, async (adapter) => {
+          const userId = user('pull-cursor')
+          await pushAll(adapter, userId, [change('notes', 'c1', { id: 'c1' })])
+          const first = await pullEverything(adapter, userId, null, 500)
+          expect(first.cursor).not.toBeNull()
+          const again = await pullEverything(adapter, userId, first.cursor, 500)
+          expect(again.changes.filter((remote) => remote.key === 'c1')).toEqual([])
+          await pushAll(adapter, userId, [change('notes', 'c2', { id: 'c2' })])
+          const next = await pullEverything(adapter, userId, first.cursor, 500)
+          expect(next.changes.map((remote) => remote.key)).toEqual(['c2'])
+        }))
+
+      it('pulls only the requesting user’s changes', () =>
+        withAdapter(undefined, async (adapter) => {
+          const alice = user('pull-alice')
+          const bob = user('pull-bob')
+          await pushAll(adapter, alice, [change('notes', 'private', { id: 'private', owner: 'alice' })])
+          const pulled = await pullEverything(adapter, bob, null, 500)
+          expect(pulled.changes).toEqual([])
+        }))
+    })
+
+    describe.skipIf(!capabilities.conditionalWrites)('conditional writes', () => {
+      it('names the revision of every accepted change and accepts a change based on it', () =>
+        withAdapter(undefined, async (adapter) => {
+          const userId = user('cond-ok')
+          const created = { ...change('notes', 'k1', { id: 'k1', v: 1 }), baseRevision: null }
+          const first = await adapter.push(batch(userId, [created]), context(userId))
+          expect(first.accepted).toEqual([created.changeId])
+          const revision = first.revisions?.[created.changeId]
+          expect(typeof revision).toBe('string')
+          const updated = { ...change('notes', 'k1', { id: 'k1', v: 2 }), baseRevision: revision! }
+          const second = await adapter.push(batch(userId, [updated]), context(userId))
+          expect(second.accepted).toEqual([updated.changeId])
+          expect(second.revisions?.[updated.changeId]).not.toBe(revision)
+          expect(await readBack(adapter, userId, 'notes', 'k1')).toMatchObject({ v: 2 })
+        }))
+
+      it('refuses a stale base as a conflict and applies the rest of the batch', () =>
+        withAdapter(undefined, async (adapter) => {
+          const userId = user('cond-stale')
+          const created = { ...change('notes', 's1', { id: 's1', v: 1 }), baseRevision: null }
+          const first = await adapter.push(batch(userId, [created]), context(userId))
+          const base = first.revisions?.[created.changeId]
+          const winner = { ...change('notes', 's1', { id: 's1', v: 2 }), baseRevision: base! }
+          await adapter.push(batch(userId, [winner]), context(userId))
+          const stale = { ...change('notes', 's1', { id: 's1', v: 3 }), baseRevision: base! }
+          const fresh = { ...change('notes', 's2', { id: 's2' }), baseRevision: null }
+          const result = await adapter.push(batch(userId, [stale, fresh]), context(userId))
+          expect(result.accepted).toEqual([fresh.changeId])
+          expect(result.rejected).toEqual([{ changeId: stale.changeId, reason: 'conflict' }])
+          expect(await readBack(adapter, userId, 'notes', 's1')).toMatchObject({ v: 2 })
+          expect(await readBack(adapter, userId, 'notes', 's2')).toMatchObject({ id: 's2' })
+        }))
+
+      it('refuses a create (base null) of a record that exists', () =>
+        withAdapter(undefined, async (adapter) => {
+          const userId = user('cond-null')
+          await adapter.push(
+            batch(userId, [{ ...change('notes', 'e1', { id: 'e1', v: 1 }), baseRevision: null }]),
+            context(userId),
+          )
+          const again = { ...change('notes', 'e1', { id: 'e1', v: 9 }), baseRevision: null }
+          const result = await adapter.push(batch(userId, [again]), context(userId))
+          expect(result.rejected).toEqual([{ changeId: again.changeId, reason: 'conflict' }])
+          expect(await readBack(adapter, userId, 'notes', 'e1')).toMatchObject({ v: 1 })
+        }))
+    })
+
+    describe.skipIf(!capabilities.live)('live', () => {
+      it('hints when another client pushes, and stops after unsubscribe', () =>
+        withAdapter(undefined, async (adapter) => {
+          expect(typeof adapter.subscribe, 'capabilities.live needs subscribe()').toBe('function')
+          const userId = user('live')
+          const controller = new AbortController()
+          let stoppedHints = 0
+          let resolveHint!: () => void
+          const hinted = new Promise<void>((resolve) => {
+            resolveHint = resolve
+          })
+          const stay = adapter.subscribe!(context(userId, controller.signal), () => resolveHint())
+          const stop = adapter.subscribe!(context(userId, controller.signal), () => stoppedHints++)
+          try {
+            // Give a stream-based adapter time to connect before the write it must hint about.
+            await waitUntil(
+              () =>
+                adapter
+                  .push(batch(userId, [change('notes', `l-${seq}`, { id: 'l' })]), otherContext(userId))
+                  .then(() => hinted),
+              20_000,
+            )
+            stop()
+            const before = stoppedHints
+            let resolveSecond!: () => void
+            const second = new Promise<void>((resolve) => {
+              resolveSecond = resolve
+            })
+            const third = adapter.subscribe!(context(userId, controller.signal), () => resolveSecond())
+            await waitUntil(
+              () =>
+                adapter
+                  .push(batch(userId, [change('notes', `l-${seq}`, { id: 'l' })]), otherContext(userId))
+                  .then(() => second),
+              20_000,
+            )
+            third()
+            expect(stoppedHints).toBe(before)
+          } finally {
+            stay()
+            controller.abort()
+          }
+        }))
+    })
+
+    describe.skipIf(!capabilities.backup)('restore', () => {
+      it('restores the latest backup, or the one named', () =>
+        withAdapter(undefined, async (adapter) => {
+          expect(typeof adapter.restore, 'capabilities.backup needs restore()').toBe('function')
+          const userId = user('restore')
+          const snapshot = (backupId: string, text: string) => ({
+            backupId,
+            clientId: `conformance-${runId}`,
+            userId,
+            createdAt: 1_700_000_000_000,
+            tables: { notes: [{ id: 'r1', text }], tags: [{ id: 't1' }] },
+          })
+          await adapter.backup!(snapshot(`first-${runId}`, 'old'), context(userId))
+          await adapter.backup!(snapshot(`second-${runId}`, 'new'), context(userId))
+          const latest = await adapter.restore!({ userId }, context(userId))
+          expect(latest.snapshot?.backupId).toBe(`second-${runId}`)
+          expect(latest.snapshot?.tables).toEqual({ notes: [{ id: 'r1', text: 'new' }], tags: [{ id: 't1' }] })
+          const named = await adapter.restore!({ userId, backupId: `first-${runId}` }, context(userId))
+          expect(named.snapshot?.tables.notes).toEqual([{ id: 'r1', text: 'old' }])
+          const nobody = await adapter.restore!({ userId: user('restore-nobody') }, context(user('restore-nobody')))
+          expect(nobody.snapshot).toBeNull()
+        }))
+    })
 
     it('stops on an aborted signal without acknowledging', () =>
       withAdapter(undefined, async (adapter) => {
