@@ -1,10 +1,12 @@
 import { ValidationError } from '../errors'
 import { consoleLogger, systemClock } from '../runtime/defaults'
+import { storageInternals } from '../runtime/internals'
 import { createListeners } from '../runtime/listeners'
 import type {
   CaptureFilter,
   Logger,
   Storage,
+  StorageEvent,
   StorageLifecycleEvent,
   StorageOptions,
   StorageSchema,
@@ -87,14 +89,19 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
           if (message.seq !== undefined) captured(message.seq, message.userIds, 'tab')
         })
 
-  function publish(writer: TransactionWriter): void {
-    if (writer.events.length === 0) return
-    bus.emit(writer.events)
-    // Versions grow in capture order, so the last captured change holds the highest.
-    const seq = writer.captured.at(-1)?.event.seq
-    const userIds = [...new Set(writer.captured.map((entry) => entry.change.userId))]
+  /** Delivers a committed transaction's events here and to other tabs, and its captures to the engine. */
+  function announce(events: StorageEvent[], seq?: number, userIds: (string | null)[] = []): void {
+    bus.emit(events)
     if (seq !== undefined) captured(seq, userIds)
-    channel?.post({ events: writer.events, seq, userIds })
+    channel?.post({ events, seq, userIds })
+  }
+
+  function publish(writer: TransactionWriter): void {
+    // Versions grow in capture order, so the last captured change holds the highest.
+    if (writer.events.length > 0)
+      announce(writer.events, writer.captured.at(-1)?.event.seq, [
+        ...new Set(writer.captured.map((entry) => entry.change.userId)),
+      ])
   }
 
   const run = createTransactionRunner({ context, database, publish })
@@ -116,7 +123,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     (table: string, ...rest: unknown[]) =>
       run([table], action, (writer) => (writer[action] as (...args: unknown[]) => Promise<never>)(table, ...rest))
 
-  const storage: Storage = {
+  const storage = {
     name: options.name,
     clientId,
     syncedTables: [...tables.values()].filter((table) => table.sync).map((table) => table.name),
@@ -160,6 +167,8 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
       channel?.close()
       connection.close()
     },
-  }
+    // For the two-way entry: raw transactions over the same connection, validation context and event delivery.
+    [storageInternals]: { database, context, announce },
+  } as Storage
   return storage as unknown as Storage<S>
 }

@@ -29,7 +29,7 @@ const walkOutbox = (
 const sentThroughKey = 'outbox.sentThrough'
 
 /** Streams the outbox in version order with a cursor and folds changes per (user, table, key). */
-async function walk(transaction: IDBTransaction, options: WalkOptions): Promise<FoldedChange[]> {
+export async function foldOutbox(transaction: IDBTransaction, options: WalkOptions): Promise<FoldedChange[]> {
   const sentThrough = ((await result(transaction.objectStore(metadataStore).get(sentThroughKey))) as number) ?? -1
   const afterSeq = options.afterSeq ?? -1
   const limit = options.limit ?? Number.POSITIVE_INFINITY
@@ -114,7 +114,7 @@ export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
   const run = <T>(action: string, mode: IDBTransactionMode, body: (transaction: IDBTransaction) => Promise<T>) =>
     transact(database, `outbox.${action}`, [outboxStore, metadataStore], mode, body)
   const folded = (action: string, options: WalkOptions = {}) =>
-    run(action, 'readonly', (transaction) => walk(transaction, options))
+    run(action, 'readonly', (transaction) => foldOutbox(transaction, options))
   const live = (changes: FoldedChange[]) => changes.filter((change) => change.op !== 'none')
 
   const outbox: Outbox = {
@@ -139,7 +139,7 @@ export function createOutbox(database: () => Promise<IDBDatabase>): Outbox {
       }),
     purgeUser: (userId) =>
       run('purgeUser', 'readwrite', async (transaction) => {
-        const changes = await walk(transaction, { userId })
+        const changes = await foldOutbox(transaction, { userId })
         await acknowledgeIn(transaction, changes)
         return live(changes).length
       }),

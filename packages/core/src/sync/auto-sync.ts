@@ -1,4 +1,6 @@
+import { AutoSyncError } from '../errors'
 import { browserNetwork, consoleLogger, mathRandom, systemClock } from '../runtime/defaults'
+import { engineInternals } from '../runtime/internals'
 import type { AutoSync, AutoSyncOptions, StorageSchema, SyncPlugin } from '../types'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
@@ -12,6 +14,13 @@ import { planNextSync } from './schedule'
 import { createStatusStore } from './status-store'
 import { switchUser } from './switch-user'
 import { createSyncRun } from './sync-run'
+
+const notEnabled = (what: string, name: string) =>
+  Promise.reject(
+    new AutoSyncError(`[autosync] [sync] ${what} the twoWay() plugin from @autosync/core/two-way`, {
+      code: `${name}-not-enabled`,
+    }),
+  )
 
 /** Longest random wait before the sync that follows a reconnect, so tabs and devices do not all hit the backend at once. */
 const reconnectJitterMs = 1_000
@@ -167,6 +176,7 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       return reason
     },
     abort: () => run.abort(),
+    attempt: (manual) => run.attempt(manual),
     async loadUser() {
       status.set({ lastSyncTime: (await storage.metadata.get<number>(metadataKey(state.userId))) ?? null })
       await recount()
@@ -267,6 +277,8 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       )
       refresh()
     },
+    pull: () => engine.pullNow?.() ?? notEnabled('pull() needs', 'pull'),
+    restore: (restoreOptions) => engine.restore?.(restoreOptions) ?? notEnabled('restore() needs', 'restore'),
     switchUser: (next) => switchUser(engine, next),
     purgeUser: (purged) => storage.outbox.purgeUser(purged).then(recountAll),
     use(plugin) {
@@ -284,6 +296,7 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     subscribe: status.subscribe,
     on: lifecycle.on as AutoSync['on'],
   }
+  ;(autoSync as unknown as Record<symbol, Engine>)[engineInternals] = engine
   status.subscribe((next) => tabs.publish(next))
   storage.setActiveUser(state.userId)
   installFilter()

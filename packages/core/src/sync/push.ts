@@ -115,12 +115,15 @@ export async function pushBacklog(run: PushRun): Promise<number> {
       const creates = [...byId.values()].filter((change) => change.created)
       if (creates.length > 0) await storage.outbox.markSent?.(creates)
       try {
+        await run.engine.beforePush?.(changes)
         const result = await untilAborted(adapter.push(batch, context), context.signal)
+        await run.engine.afterPush?.(result)
         const accepted = (result?.accepted ?? []).flatMap((id) => byId.get(id) ?? [])
         if (accepted.length > 0) await storage.outbox.acknowledge(accepted)
         const rejected = (result?.rejected ?? []).flatMap(({ changeId, reason }) => {
           const change = byId.get(changeId)
-          return change ? [{ change, reason, kind: 'rejected' }] : []
+          // With two-way sync a conflict stays pending: the pull that follows resolves it.
+          return change && !(reason === 'conflict' && run.engine.pull) ? [{ change, reason, kind: 'rejected' }] : []
         })
         await deadLetter(run, rejected)
       } catch (error) {

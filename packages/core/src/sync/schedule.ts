@@ -28,6 +28,10 @@ export interface ScheduleState {
   /** Set on reconnect: a sync of anything pending at this jittered time. */
   reconnectAt: number | null
   pendingChanges: number
+  /** Two-way sync: a pull is wanted at this time (after start, a live hint, the page becoming visible). */
+  pullAt?: number | null
+  /** Two-way sync is on: reconnects and the periodic timer sync even with nothing pending. */
+  pulls?: boolean
 }
 
 export interface Plan {
@@ -52,13 +56,14 @@ export function planNextSync(state: ScheduleState, settings: ScheduleSettings): 
   const notBefore = (at: number) => Math.max(at, throttleAt, state.reconnectAt ?? at)
   if (state.disabledUntil !== null) return { phase: 'disabled', at: notBefore(state.disabledUntil) }
   if (state.retryAt !== null) return { phase: 'backoff', at: notBefore(state.retryAt) }
-  const hasPending = state.burstFirst !== null || state.pendingChanges > 0
+  const hasPending = state.burstFirst !== null || state.pendingChanges > 0 || state.pulls
   if (state.reconnectAt !== null && hasPending) return { phase: 'buffering', at: notBefore(state.reconnectAt) }
   if (state.burstFirst !== null && state.burstLast !== null) {
     const bufferAt = Math.min(state.burstLast + settings.bufferMs, state.burstFirst + settings.maxBufferMs)
     return { phase: throttleAt > bufferAt ? 'throttled' : 'buffering', at: notBefore(bufferAt) }
   }
-  if (settings.periodicSyncMs > 0 && state.pendingChanges > 0) {
+  if (state.pullAt != null) return { phase: 'idle', at: notBefore(state.pullAt) }
+  if (settings.periodicSyncMs > 0 && (state.pendingChanges > 0 || state.pulls)) {
     return { phase: 'idle', at: notBefore(state.periodicFrom + settings.periodicSyncMs) }
   }
   return { phase: 'idle', at: null }

@@ -52,7 +52,7 @@ export function createSyncRun(engine: Engine, options: AutoSyncOptions, policy: 
     const abort = new AbortController()
     controller = abort
     state.inFlight = true
-    state.burstFirst = state.burstLast = state.reconnectAt = null
+    state.burstFirst = state.burstLast = state.reconnectAt = state.pullAt = null
     state.bufferedEvents = 0
     const startedAt = clock.now()
     engine.refresh()
@@ -68,18 +68,25 @@ export function createSyncRun(engine: Engine, options: AutoSyncOptions, policy: 
         emit({ type: 'sync-started', changes: total, at: startedAt })
         if (total > 0) logger.info(`${log} Syncing ${total} changes to cloud...`)
         status.set({ progress: { total, done: 0, batches: 0 } })
-        done = await pushBacklog({
-          engine,
-          adapter: options.adapter,
-          context: { signal: abort.signal, userId, clientId: storage.clientId, logger },
-          batchSize: options.batchSize ?? 500,
-          untilSeq,
-          total,
-          onRefused(refusal) {
-            refused = errorInfo(refusal, clock.now())
-            status.set({ lastError: refused })
-          },
-        })
+        const context = { signal: abort.signal, userId, clientId: storage.clientId, logger }
+        const push = (until: number) =>
+          pushBacklog({
+            engine,
+            adapter: options.adapter,
+            context,
+            batchSize: options.batchSize ?? 500,
+            untilSeq: until,
+            total,
+            onRefused(refusal) {
+              refused = errorInfo(refusal, clock.now())
+              status.set({ lastError: refused })
+            },
+          })
+        done = await push(untilSeq)
+        // Resolved conflicts are pushed in the same attempt; a few rounds settle a record edited on both sides.
+        for (let round = 0; round < 3 && !abort.signal.aborted && (await engine.pull?.(context)); round++) {
+          done += await push(state.latestSeq)
+        }
       } catch (caught) {
         error = caught ?? new Error('unknown failure')
       }

@@ -151,11 +151,19 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     const revision = revisionText(user.log.length + 1)
     user.revisions.set(recordId(change.table, change.key), revision)
     const stored = table.get(change.key)
+    // A merged partial update travels as one: only the changed fields, which a puller merges into its copy.
+    const partial = partialUpdates && change.changedFields && current && stored ? change.changedFields : undefined
+    const pulled = partial
+      ? Object.fromEntries(
+          partial.filter((field) => Object.hasOwn(stored!, field)).map((field) => [field, stored![field]]),
+        )
+      : stored
     user.log.push({
       table: change.table,
       key: change.key,
       op: change.op,
-      ...(stored && { value: structuredClone(stored) }),
+      ...(pulled && { value: structuredClone(pulled) }),
+      ...(partial && { changedFields: partial }),
       changeId: change.changeId,
       revision,
       timestamp: change.timestamp,

@@ -164,6 +164,8 @@ export interface DeadLetter {
   status?: number
   failedAt: number
   userId: string | null
+  /** `pull` for a remote change refused on arrival (two-way sync); absent for pushes. */
+  direction?: 'push' | 'pull'
 }
 
 /** Changes the backend refused for good: visible, retryable, discardable, never blocking the queue. */

@@ -1,7 +1,7 @@
 import type { AdapterErrorKind } from '../errors'
 import type { BackupResult, Change, SyncAdapter } from './adapter'
 import type { Clock, Logger, Network, Random } from './runtime'
-import type { DeadLetter, OutboxSummary, Storage, StorageEvent, StorageSchema } from './storage'
+import type { DeadLetter, OutboxSummary, RecordKey, Storage, StorageEvent, StorageSchema } from './storage'
 
 export type SyncPhase = 'idle' | 'buffering' | 'throttled' | 'syncing' | 'backoff' | 'disabled' | 'offline' | 'stopped'
 
@@ -39,7 +39,39 @@ export interface SyncStatus {
   readonly lastError: SyncErrorInfo | null
   readonly progress: SyncProgress | null
   readonly deadLetters: number
+  /** Two-way sync (present once `twoWay()` is used): when the last pull ended successfully. */
+  readonly lastPullTime?: number | null
+  /** The persisted cursor the next pull starts from. */
+  readonly pullCursor?: string | null
+  /** The running pull's pages and applied changes, `null` between pulls. */
+  readonly pullProgress?: { pages: number; applied: number } | null
+  /** Conflicts resolved since the engine started. */
+  readonly conflicts?: number
 }
+
+/** What `autoSync.pull()` resolves with. */
+export interface PullResult {
+  /** Remote changes written to IndexedDB (own echoes already held are not counted). */
+  applied: number
+  /** Conflicts with pending local changes that the resolver settled. */
+  conflicts: number
+}
+
+export interface RestoreOptions {
+  /** A particular backup; the latest when absent. */
+  backupId?: string
+  /** Replace the records even though local changes are pending, dropping them. Default false. */
+  discardPending?: boolean
+}
+
+export interface RestoreOutcome {
+  backupId: string
+  /** Records written from the snapshot. */
+  records: number
+}
+
+/** What the resolver decided for one conflict (see `conflict-resolved`). */
+export type ConflictChoice = 'local' | 'remote' | 'merged' | 'deleted'
 
 export interface BackoffPolicy {
   /** Delay before the next attempt after the `failures`-th consecutive failure (1-based). */
@@ -75,6 +107,25 @@ export type SyncLifecycleEvent =
   | { type: 'user-switched'; previousUserId: string | null; userId: string | null; at: number }
   | { type: 'backup-succeeded'; result: BackupResult; at: number }
   | { type: 'change-captured'; event: StorageEvent; at: number }
+  | { type: 'pull-started'; cursor: string | null; at: number }
+  | {
+      type: 'pull-succeeded'
+      applied: number
+      conflicts: number
+      cursor: string | null
+      durationMs: number
+      at: number
+    }
+  | { type: 'pull-failed'; error: SyncErrorInfo; at: number }
+  | {
+      type: 'conflict-resolved'
+      table: string
+      key: RecordKey
+      /** The policy's choice: the remote value, the local one, a merge of both, or a delete. */
+      choice: ConflictChoice
+      at: number
+    }
+  | { type: 'restore-succeeded'; backupId: string; records: number; at: number }
 
 export type SyncLifecycleEventType = SyncLifecycleEvent['type']
 export type SyncLifecycleEventOf<T extends SyncLifecycleEventType> = Extract<SyncLifecycleEvent, { type: T }>
@@ -121,6 +172,17 @@ export interface AutoSync {
   syncNow(): Promise<void>
   /** A full snapshot of the synced tables through `adapter.backup`. */
   backup(): Promise<BackupResult>
+  /**
+   * Two-way sync: pulls every page until the backend has no more, resolving conflicts. Rejects with an
+   * `AutoSyncError` (`code: 'pull-not-enabled'`) without the `twoWay()` plugin.
+   */
+  pull(): Promise<PullResult>
+  /**
+   * Replaces the active user's records in the synced tables with a backup (the latest unless `backupId`), then
+   * pulls what came after it. Refuses (`code: 'restore-would-discard'`) while changes are pending unless
+   * `discardPending: true`.
+   */
+  restore(options?: RestoreOptions): Promise<RestoreOutcome>
   setEnabled(enabled: boolean): void
   switchUser(userId: string | null): Promise<void>
   /** Removes one user's local pending data. */

@@ -1,0 +1,202 @@
+import type { FoldedChange, OutboxChange } from '../storage/coalesce'
+import { changeIdentity } from '../storage/coalesce'
+import { metadataStore, outboxStore, versionsPerEntry } from '../storage/constants'
+import { acknowledgeIn, foldOutbox } from '../storage/outbox'
+import { ownerOf } from '../storage/prepare'
+import { result, whenDone } from '../storage/request'
+import type { ConflictChoice, RecordKey, StorageEvent } from '../types'
+import { jsonEqual } from './equal'
+import type { StorageInternals } from './internals'
+import type { AcceptedRemote } from './remote-input'
+import type { ConflictResolver } from './resolvers'
+import { revisionKey } from './revisions'
+
+export interface PageSetup {
+  internals: StorageInternals
+  clientId: string
+  userId: string | null
+  resolve: ConflictResolver
+  /** Metadata key of the persisted cursor, written in the same transaction as the page. */
+  cursorKey: string
+  logger: { warn(...parts: unknown[]): void }
+}
+
+export interface ResolvedConflict {
+  table: string
+  key: RecordKey
+  choice: ConflictChoice
+}
+
+export interface PageOutcome {
+  applied: number
+  conflicts: ResolvedConflict[]
+  events: StorageEvent[]
+  /** The highest outbox version a resolution queued, when one did. */
+  queuedSeq?: number
+}
+
+type Value = Record<string, unknown>
+
+const writerOf = (changeId: string | undefined) => changeId?.slice(0, changeId.lastIndexOf(':')) ?? ''
+
+/** A partial remote update merges into the stored record; fields listed but absent from the value are removed. */
+function incomingValue(change: AcceptedRemote, current: Value | undefined): Value | null {
+  if (change.op === 'delete') return null
+  const value = change.value!
+  if (!change.changedFields) return value
+  const merged: Value = { ...current, [change.table.keyPath]: change.key }
+  for (const field of change.changedFields) {
+    if (Object.hasOwn(value, field)) merged[field] = value[field]
+    else delete merged[field]
+  }
+  return merged
+}
+
+/**
+ * Applies one pulled page in ONE readwrite transaction: the records, the conflicts settled against the outbox,
+ * the revisions and the cursor. A crash or abort leaves the whole page and the new cursor, or neither.
+ */
+export async function applyPage(
+  setup: PageSetup,
+  changes: readonly AcceptedRemote[],
+  cursor: string | null,
+): Promise<PageOutcome> {
+  const { internals, userId, clientId } = setup
+  const { context } = internals
+  const tableNames = [...new Set(changes.map((change) => change.table.name))]
+  const database = await internals.database()
+  const transaction = database.transaction([...tableNames, outboxStore, metadataStore], 'readwrite')
+  const done = whenDone(transaction)
+  done.catch(() => {})
+  const metadata = transaction.objectStore(metadataStore)
+  const outcome: PageOutcome = { applied: 0, conflicts: [], events: [] }
+  try {
+    // Every read is issued at once; nothing but IndexedDB is awaited inside the transaction.
+    const pendingRead = foldOutbox(transaction, { userId })
+    const currentReads = changes.map((change) => result(transaction.objectStore(change.table.name).get(change.key)))
+    const revisionReads = changes.map((change) => result(metadata.get(revisionKey(change.table.name, change.key))))
+    const pending = new Map<string, FoldedChange>()
+    for (const folded of await pendingRead) {
+      if (folded.op !== 'none') pending.set(changeIdentity(null, folded.table, folded.key), folded)
+    }
+    const currents = await Promise.all(currentReads)
+    const revisions = await Promise.all(revisionReads)
+    // Later changes of a page see what earlier ones of the same record did.
+    const seen = new Map<string, { value: Value | undefined; revision: string | undefined }>()
+    const queued: OutboxChange[] = []
+    const acknowledged: FoldedChange[] = []
+    const now = context.clock.now()
+
+    for (const [index, change] of changes.entries()) {
+      const identity = changeIdentity(null, change.table.name, change.key)
+      const state = seen.get(identity) ?? {
+        value: currents[index] as Value | undefined,
+        revision: revisions[index] as string | undefined,
+      }
+      seen.set(identity, state)
+      const store = transaction.objectStore(change.table.name)
+      const current = state.value
+      if (current && ownerOf(context, current) !== userId) {
+        setup.logger.warn(
+          `[autosync] [pull] "${change.table.name}" ${String(change.key)} belongs to another user; skipped`,
+        )
+        continue
+      }
+      const echo = change.changeId !== undefined && writerOf(change.changeId) === clientId
+      const local = pending.get(identity)
+      const remote = incomingValue(change, current)
+      const write = (next: Value | null, changedFields?: string[]) => {
+        if (next) store.put(next)
+        else store.delete(change.key)
+        if (next || current) {
+          outcome.events.push({
+            type: next ? (current ? 'update' : 'create') : 'delete',
+            table: change.table.name,
+            key: change.key,
+            ...(next && { value: next }),
+            ...(current && { previous: current }),
+            ...(changedFields && { changedFields }),
+            userId: ownerOf(context, next ?? current),
+            timestamp: now,
+            origin: 'remote',
+          })
+        }
+        state.value = next ?? undefined
+      }
+      const advance = () => {
+        state.revision = change.revision
+        metadata.put(change.revision, revisionKey(change.table.name, change.key))
+      }
+      if (local) {
+        // The backend holds this device's own write: it becomes the base of the newer pending edit.
+        if (echo || state.revision === change.revision) {
+          advance()
+          continue
+        }
+        const conflict = {
+          table: change.table.name,
+          key: change.key,
+          local: local.op === 'delete' ? null : (current ?? null),
+          remote,
+          ...(local.changedFields && { localChangedFields: local.changedFields }),
+          ...(change.changedFields && { remoteChangedFields: change.changedFields }),
+          localTimestamp: local.timestamp,
+          remoteTimestamp: change.timestamp,
+          localClientId: clientId,
+          remoteClientId: writerOf(change.changeId),
+        }
+        let chosen = setup.resolve(conflict)
+        if (chosen !== null && (typeof chosen !== 'object' || Array.isArray(chosen))) chosen = remote
+        if (chosen) chosen = { ...chosen, [change.table.keyPath]: change.key }
+        const choice: ConflictChoice = jsonEqual(chosen, remote)
+          ? 'remote'
+          : chosen === null
+            ? 'deleted'
+            : jsonEqual(chosen, conflict.local)
+              ? 'local'
+              : 'merged'
+        outcome.conflicts.push({ table: change.table.name, key: change.key, choice })
+        acknowledged.push(local)
+        pending.delete(identity)
+        if (choice !== 'remote') {
+          // Still pending: a later change to this record in the same page meets the resolution.
+          pending.set(identity, { ...local, op: chosen ? 'put' : 'delete', changedFields: undefined })
+          // The resolution stays queued, based on the remote revision, so the backend accepts it.
+          const outgoing: OutboxChange = {
+            table: change.table.name,
+            key: change.key,
+            op: chosen ? 'put' : 'delete',
+            created: false,
+            userId,
+          }
+          if (chosen) outgoing.json = JSON.stringify(chosen)
+          queued.push(outgoing)
+        }
+        if (!jsonEqual(chosen, current ?? null)) write(chosen)
+        outcome.applied++
+        advance()
+        continue
+      }
+      // An echo of what the record already holds changes nothing visible.
+      if (!(echo && jsonEqual(remote, current ?? null))) {
+        write(remote, change.changedFields)
+        outcome.applied++
+      }
+      advance()
+    }
+    metadata.put(cursor, setup.cursorKey)
+    if (acknowledged.length > 0) await acknowledgeIn(transaction, acknowledged)
+    if (queued.length > 0) {
+      const id = (await result(transaction.objectStore(outboxStore).add({ timestamp: now, changes: queued }))) as number
+      outcome.queuedSeq = id * versionsPerEntry + queued.length - 1
+    }
+    transaction.commit?.()
+    await done
+  } catch (error) {
+    try {
+      transaction.abort()
+    } catch {}
+    throw error
+  }
+  return outcome
+}

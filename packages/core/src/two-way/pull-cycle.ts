@@ -1,0 +1,125 @@
+import { AdapterError } from '../errors'
+import type { Engine } from '../sync/engine'
+import type { AdapterContext, PullResponse, SyncAdapter } from '../types'
+import { isPlainObject } from '../validation'
+import { applyPage } from './apply-page'
+import type { StorageInternals } from './internals'
+import { type AcceptedRemote, checkRemote } from './remote-input'
+import type { ConflictResolver } from './resolvers'
+import { cursorKey } from './revisions'
+
+export interface PullSetup {
+  engine: Engine
+  internals: StorageInternals
+  adapter: SyncAdapter
+  resolve: ConflictResolver
+  pageSize: number
+}
+
+export interface PullTotals {
+  applied: number
+  conflicts: number
+  /** A resolution was queued: the attempt pushes it. */
+  queued: boolean
+}
+
+const protocolError = (message: string) =>
+  new AdapterError(`[autosync] [pull] ${message}`, { kind: 'protocol', retryable: true })
+
+const decimal = /^\d{1,15}$/
+
+/** A page the engine can trust the shape of; anything else applies nothing. */
+function checkPage(response: unknown, requested: string | null): PullResponse {
+  const page = response as PullResponse
+  if (!isPlainObject(response) || !Array.isArray(page.changes)) throw protocolError('a page needs a changes array')
+  if (typeof page.hasMore !== 'boolean') throw protocolError('a page needs hasMore')
+  if (page.cursor !== null && typeof page.cursor !== 'string') throw protocolError('the cursor must be a string')
+  const backwards =
+    (requested !== null && page.cursor === null) ||
+    (requested !== null &&
+      decimal.test(requested) &&
+      decimal.test(page.cursor ?? '') &&
+      Number(page.cursor) < Number(requested))
+  if (backwards) throw protocolError(`the cursor went backwards (${requested} → ${page.cursor})`)
+  if (page.hasMore && page.cursor === requested) throw protocolError('hasMore without a new cursor')
+  return page
+}
+
+/** Pulls every page after the persisted cursor, each applied with its cursor in one transaction. */
+export async function pullAll(setup: PullSetup, context: AdapterContext): Promise<PullTotals> {
+  const { engine, internals, adapter } = setup
+  const { storage, status, clock, logger } = engine
+  const userId = context.userId
+  const key = cursorKey(adapter.name, userId)
+  let cursor = (await storage.metadata.get<string | null>(key)) ?? null
+  const startedAt = clock.now()
+  const totals: PullTotals = { applied: 0, conflicts: 0, queued: false }
+  engine.emit({ type: 'pull-started', cursor })
+  for (let pages = 1; !context.signal.aborted; pages++) {
+    const page = checkPage(await adapter.pull!({ cursor, limit: setup.pageSize, userId }, context), cursor)
+    const accepted: AcceptedRemote[] = []
+    const refused: Parameters<typeof storage.deadLetters.add>[0][number][] = []
+    const failedAt = clock.now()
+    page.changes.forEach((input, index) => {
+      const verdict = checkRemote(internals.context, userId, input)
+      if ('accepted' in verdict) accepted.push(verdict.accepted)
+      else if ('foreign' in verdict) {
+        logger.warn(`[autosync] [pull] dropped "${verdict.table}" ${verdict.key}: it names another user`)
+      } else {
+        const { table, key: recordKey } = verdict
+        refused.push({
+          // A negative version names the dead letter and matches no outbox entry.
+          change: {
+            table,
+            key: recordKey,
+            op: 'put',
+            created: false,
+            seq: -(failedAt * 1000 + index),
+            firstSeq: -1,
+            timestamp: failedAt,
+            userId,
+          },
+          reason: verdict.refused,
+          kind: 'rejected',
+          direction: 'pull',
+          failedAt,
+          userId,
+        })
+      }
+    })
+    const outcome = await applyPage(
+      { internals, clientId: storage.clientId, userId, resolve: setup.resolve, cursorKey: key, logger },
+      accepted,
+      page.cursor,
+    )
+    if (outcome.events.length > 0 || outcome.queuedSeq !== undefined) {
+      internals.announce(outcome.events, outcome.queuedSeq, [userId])
+    }
+    if (refused.length > 0) {
+      for (const deadLetter of await storage.deadLetters.add(refused))
+        engine.emit({ type: 'change-dead-lettered', deadLetter })
+    }
+    for (const conflict of outcome.conflicts) engine.emit({ type: 'conflict-resolved', ...conflict })
+    cursor = page.cursor
+    totals.applied += outcome.applied
+    totals.conflicts += outcome.conflicts.length
+    totals.queued ||= outcome.queuedSeq !== undefined
+    status.set({
+      pullCursor: cursor,
+      pullProgress: { pages, applied: totals.applied },
+      conflicts: (status.get().conflicts ?? 0) + outcome.conflicts.length,
+      ...(refused.length > 0 && { deadLetters: status.get().deadLetters + refused.length }),
+    })
+    if (!page.hasMore) break
+  }
+  const end = clock.now()
+  status.set({ lastPullTime: end, pullProgress: null })
+  engine.emit({
+    type: 'pull-succeeded',
+    applied: totals.applied,
+    conflicts: totals.conflicts,
+    cursor,
+    durationMs: end - startedAt,
+  })
+  return totals
+}

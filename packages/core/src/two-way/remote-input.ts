@@ -1,0 +1,77 @@
+import { AutoSyncError } from '../errors'
+import { assertKey, type TableConfig, type WriteContext } from '../storage/prepare'
+import type { RecordKey, RemoteChange } from '../types'
+import { isPlainObject, parseJsonSafely, serializeRecord } from '../validation'
+
+/** A remote change that passed the checks local writes pass. */
+export interface AcceptedRemote {
+  table: TableConfig
+  key: RecordKey
+  op: 'put' | 'delete'
+  /** For puts: the record (or its changed fields), with dangerous keys dropped. */
+  value?: Record<string, unknown>
+  changedFields?: string[]
+  revision: string
+  changeId?: string
+  timestamp: number
+}
+
+export type RemoteVerdict =
+  | { accepted: AcceptedRemote }
+  | { refused: string; table: string; key: RecordKey }
+  | { foreign: string; table: string; key: RecordKey }
+
+const dangerousText = /__proto__|constructor|prototype|\\u/
+const text = (value: unknown) => (typeof value === 'string' ? value : String(value))
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string')
+
+/**
+ * Remote input is untrusted: the table must be a synced one, the key addressable, the value a JSON record within
+ * `maxRecordBytes`, and a record naming another user (by `userIdField`) is not this user's to apply.
+ */
+export function checkRemote(context: WriteContext, userId: string | null, input: unknown): RemoteVerdict {
+  const change = (isPlainObject(input) ? input : {}) as Partial<RemoteChange>
+  const tableName = text(change.table)
+  const key = (typeof change.key === 'number' ? change.key : text(change.key)) as RecordKey
+  const refuse = (reason: string): RemoteVerdict => ({ refused: `[autosync] [pull] ${reason}`, table: tableName, key })
+  if (!isPlainObject(input)) return refuse('a change must be an object')
+  const table = context.tables.get(tableName)
+  if (!table?.sync) return refuse(`unknown or local-only table "${tableName}"`)
+  if (change.op !== 'put' && change.op !== 'delete') return refuse(`op must be put or delete`)
+  if (typeof change.revision !== 'string' || change.revision === '') return refuse('revision must be a string')
+  if (change.changeId !== undefined && typeof change.changeId !== 'string') return refuse('changeId must be a string')
+  if (change.changedFields !== undefined && !isStringList(change.changedFields)) {
+    return refuse('changedFields must be a list of field names')
+  }
+  try {
+    assertKey(context, table, change.key)
+  } catch (error) {
+    return refuse(AutoSyncError.isInstance(error) ? error.message : 'invalid key')
+  }
+  const accepted: AcceptedRemote = {
+    table,
+    key: change.key as RecordKey,
+    op: change.op,
+    revision: change.revision,
+    timestamp: typeof change.timestamp === 'number' && Number.isFinite(change.timestamp) ? change.timestamp : 0,
+  }
+  if (change.changeId !== undefined) accepted.changeId = change.changeId
+  if (change.op === 'put') {
+    if (!isPlainObject(change.value)) return refuse('a put needs a record object')
+    let json: string
+    try {
+      json = serializeRecord(table.name, change.key, change.value, context.maxRecordBytes)
+    } catch (error) {
+      return refuse(AutoSyncError.isInstance(error) ? error.message : 'the record is not JSON')
+    }
+    // Reparsing drops `__proto__`, `constructor` and `prototype` keys; most records never name one.
+    const value = dangerousText.test(json) ? parseJsonSafely<Record<string, unknown>>(json) : change.value
+    if (change.changedFields) accepted.changedFields = change.changedFields
+    else if (value[table.keyPath] !== change.key) return refuse(`the record's ${table.keyPath} is not its key`)
+    const owner = context.userIdField === undefined ? undefined : value[context.userIdField]
+    if (owner !== undefined && owner !== userId) return { foreign: text(owner), table: tableName, key: accepted.key }
+    accepted.value = value
+  }
+  return { accepted }
+}
