@@ -61,6 +61,8 @@ export interface Engine {
   afterPush?(result: PushResult): Promise<void>
   /** Pulls every page; resolves `true` when resolved conflicts wait to be pushed. */
   pull?(context: AdapterContext): Promise<boolean>
+  /** A backend without conditional writes: pull before pushing, so conflicts are settled before a blind write. */
+  pullFirst?: boolean
   pullNow?: AutoSync['pull']
   restore?: AutoSync['restore']
 }

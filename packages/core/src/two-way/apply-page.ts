@@ -39,13 +39,19 @@ type Value = Record<string, unknown>
 
 const writerOf = (changeId: string | undefined) => changeId?.slice(0, changeId.lastIndexOf(':')) ?? ''
 
+/** Whether the remote value holds only its changed fields (a backend may also send the whole record with them). */
+const isPartial = ({ value, changedFields, table }: AcceptedRemote) =>
+  changedFields !== undefined &&
+  value !== undefined &&
+  Object.keys(value).every((field) => field === table.keyPath || changedFields.includes(field))
+
 /** A partial remote update merges into the stored record; fields listed but absent from the value are removed. */
 function incomingValue(change: AcceptedRemote, current: Value | undefined): Value | null {
   if (change.op === 'delete') return null
   const value = change.value!
-  if (!change.changedFields) return value
+  if (!isPartial(change)) return value
   const merged: Value = { ...current, [change.table.keyPath]: change.key }
-  for (const field of change.changedFields) {
+  for (const field of change.changedFields!) {
     if (Object.hasOwn(value, field)) merged[field] = value[field]
     else delete merged[field]
   }
@@ -158,7 +164,8 @@ export async function applyPage(
         outcome.conflicts.push({ table: change.table.name, key: change.key, choice })
         acknowledged.push(local)
         pending.delete(identity)
-        if (choice !== 'remote') {
+        // A partial remote value was completed from the local record: only a whole one can prove the result equal.
+        if (choice !== 'remote' || isPartial(change)) {
           // Still pending: a later change to this record in the same page meets the resolution.
           pending.set(identity, { ...local, op: chosen ? 'put' : 'delete', changedFields: undefined })
           // The resolution stays queued, based on the remote revision, so the backend accepts it.

@@ -148,6 +148,7 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
       })
       if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisible)
       state.pulls = true
+      engine.pullFirst = !adapter.capabilities.conditionalWrites
       requestPull()
       subscribeLive()
       return () => {
@@ -157,7 +158,8 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
         if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisible)
         state.pulls = false
         state.pullAt = null
-        for (const hook of ['beforePush', 'afterPush', 'pull', 'pullNow', 'restore'] as const) delete engine[hook]
+        for (const hook of ['beforePush', 'afterPush', 'pull', 'pullFirst', 'pullNow', 'restore'] as const)
+          delete engine[hook]
       }
     },
   }
