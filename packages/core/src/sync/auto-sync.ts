@@ -15,12 +15,9 @@ import { createStatusStore } from './status-store'
 import { switchUser } from './switch-user'
 import { createSyncRun } from './sync-run'
 
-const notEnabled = (what: string, name: string) =>
-  Promise.reject(
-    new AutoSyncError(`[autosync] [sync] ${what} the twoWay() plugin from @autosync/core/two-way`, {
-      code: `${name}-not-enabled`,
-    }),
-  )
+/** `pull()` and `restore()` come with the `twoWay()` plugin of `@autosync/core/two-way`. */
+const notEnabled = (name: string) =>
+  Promise.reject(new AutoSyncError(`[autosync] ${name}() needs twoWay()`, { code: `${name}-not-enabled` }))
 
 /** Longest random wait before the sync that follows a reconnect, so tabs and devices do not all hit the backend at once. */
 const reconnectJitterMs = 1_000
@@ -176,7 +173,6 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       return reason
     },
     abort: () => run.abort(),
-    attempt: (manual) => run.attempt(manual),
     async loadUser() {
       status.set({ lastSyncTime: (await storage.metadata.get<number>(metadataKey(state.userId))) ?? null })
       await recount()
@@ -277,8 +273,8 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       )
       refresh()
     },
-    pull: () => engine.pullNow?.() ?? notEnabled('pull() needs', 'pull'),
-    restore: (restoreOptions) => engine.restore?.(restoreOptions) ?? notEnabled('restore() needs', 'restore'),
+    pull: () => engine.pullNow?.() ?? notEnabled('pull'),
+    restore: (restoreOptions) => engine.restore?.(restoreOptions) ?? notEnabled('restore'),
     switchUser: (next) => switchUser(engine, next),
     purgeUser: (purged) => storage.outbox.purgeUser(purged).then(recountAll),
     use(plugin) {

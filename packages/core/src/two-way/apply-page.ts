@@ -3,10 +3,10 @@ import { changeIdentity } from '../storage/coalesce'
 import { metadataStore, outboxStore, versionsPerEntry } from '../storage/constants'
 import { acknowledgeIn, foldOutbox } from '../storage/outbox'
 import { ownerOf } from '../storage/prepare'
-import { result, whenDone } from '../storage/request'
+import { result } from '../storage/request'
 import type { ConflictChoice, RecordKey, StorageEvent } from '../types'
 import { jsonEqual } from './equal'
-import type { StorageInternals } from './internals'
+import { type StorageInternals, writeAll } from './internals'
 import type { AcceptedRemote } from './remote-input'
 import type { ConflictResolver } from './resolvers'
 import { revisionKey } from './revisions'
@@ -70,13 +70,9 @@ export async function applyPage(
   const { internals, userId, clientId } = setup
   const { context } = internals
   const tableNames = [...new Set(changes.map((change) => change.table.name))]
-  const database = await internals.database()
-  const transaction = database.transaction([...tableNames, outboxStore, metadataStore], 'readwrite')
-  const done = whenDone(transaction)
-  done.catch(() => {})
-  const metadata = transaction.objectStore(metadataStore)
   const outcome: PageOutcome = { applied: 0, conflicts: [], events: [] }
-  try {
+  return writeAll(internals, 'pull', tableNames, async (transaction) => {
+    const metadata = transaction.objectStore(metadataStore)
     // Every read is issued at once; nothing but IndexedDB is awaited inside the transaction.
     const pendingRead = foldOutbox(transaction, { userId })
     const currentReads = changes.map((change) => result(transaction.objectStore(change.table.name).get(change.key)))
@@ -197,13 +193,6 @@ export async function applyPage(
       const id = (await result(transaction.objectStore(outboxStore).add({ timestamp: now, changes: queued }))) as number
       outcome.queuedSeq = id * versionsPerEntry + queued.length - 1
     }
-    transaction.commit?.()
-    await done
-  } catch (error) {
-    try {
-      transaction.abort()
-    } catch {}
-    throw error
-  }
-  return outcome
+    return outcome
+  })
 }

@@ -3,6 +3,7 @@ import { engineInternals, storageInternals } from '../runtime/internals'
 import { metadataStore } from '../storage/constants'
 import { result, transact } from '../storage/request'
 import type { Engine } from '../sync/engine'
+import { errorInfo } from '../sync/failures'
 import type { AutoSync, Change, PullResult, SyncPlugin } from '../types'
 import type { StorageInternals } from './internals'
 import { pullAll } from './pull-cycle'
@@ -86,33 +87,24 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
           return outcome.queued
         } catch (error) {
           failure = error
-          if (!context.signal.aborted) {
-            const message = error instanceof Error ? error.message : String(error)
-            engine.emit({ type: 'pull-failed', error: { message, kind: 'unknown', retryable: true, at: clock.now() } })
-          }
+          if (!context.signal.aborted) engine.emit({ type: 'pull-failed', error: errorInfo(error, clock.now()) })
           throw error
         }
       }
       engine.pullNow = async (): Promise<PullResult> => {
-        if (state.started && !engine.tabs.isLeader()) {
-          // Only the leader tab pulls; a follower asks it to sync.
-          await autoSync.syncNow()
-          return { applied: 0, conflicts: 0 }
-        }
         const before = { ...totals }
         failure = undefined
         pulled = false
-        await engine.attempt(true)
+        // One attempt pushes then pulls; in a follower tab the leader runs it (only the leader pulls).
+        await autoSync.syncNow()
+        if (state.started && !engine.tabs.isLeader()) return { applied: 0, conflicts: 0 }
         if (!pulled) {
           throw AutoSyncError.isInstance(failure)
             ? failure
-            : new AutoSyncError(
-                `[autosync] [two-way] pull failed: ${engine.status.get().lastError?.message ?? failure}`,
-                {
-                  cause: failure,
-                  code: 'pull-failed',
-                },
-              )
+            : new AutoSyncError(`[autosync] pull failed: ${engine.status.get().lastError?.message}`, {
+                cause: failure,
+                code: 'pull-failed',
+              })
         }
         return { applied: totals.applied - before.applied, conflicts: totals.conflicts - before.conflicts }
       }
