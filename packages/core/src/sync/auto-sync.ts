@@ -1,6 +1,6 @@
 import { AutoSyncError } from '../errors'
 import { browserNetwork, consoleLogger, mathRandom, systemClock } from '../runtime/defaults'
-import { engineInternals } from '../runtime/internals'
+import { internals } from '../runtime/internals'
 import type { AutoSync, AutoSyncOptions, StorageSchema, SyncPlugin } from '../types'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
@@ -197,6 +197,11 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     })
   }
 
+  const setUp = (plugin: SyncPlugin) => {
+    const teardown = !teardowns.has(plugin) && plugin.setup?.(autoSync)
+    if (teardown) teardowns.set(plugin, teardown)
+  }
+
   const onPageHide = () => {
     if (tabs.isLeader() && state.pendingChanges + state.bufferedEvents > 0) void run.attempt(true)
   }
@@ -213,6 +218,8 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     async start() {
       if (state.started) return
       installFilter()
+      // `stop()` tore the plugins down: a restarted engine sets them up again.
+      plugins.forEach(setUp)
       detach = [
         watchCaptures(engine),
         network.subscribe(onOnline),
@@ -273,14 +280,14 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       )
       refresh()
     },
-    pull: () => engine.pullNow?.() ?? notEnabled('pull'),
-    restore: (restoreOptions) => engine.restore?.(restoreOptions) ?? notEnabled('restore'),
+    // `twoWay()` replaces both while it is in use.
+    pull: () => notEnabled('pull'),
+    restore: () => notEnabled('restore'),
     switchUser: (next) => switchUser(engine, next),
     purgeUser: (purged) => storage.outbox.purgeUser(purged).then(recountAll),
     use(plugin) {
       plugins.push(plugin)
-      const teardown = plugin.setup?.(autoSync)
-      if (teardown) teardowns.set(plugin, teardown)
+      setUp(plugin)
       return () => {
         const index = plugins.indexOf(plugin)
         if (index >= 0) plugins.splice(index, 1)
@@ -292,7 +299,7 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     subscribe: status.subscribe,
     on: lifecycle.on as AutoSync['on'],
   }
-  ;(autoSync as unknown as Record<symbol, Engine>)[engineInternals] = engine
+  ;(autoSync as unknown as Record<symbol, Engine>)[internals] = engine
   status.subscribe((next) => tabs.publish(next))
   storage.setActiveUser(state.userId)
   installFilter()

@@ -61,8 +61,6 @@ export interface Engine {
   pull?(context: AdapterContext): Promise<boolean>
   /** A backend without conditional writes: pull before pushing, so conflicts are settled before a blind write. */
   pullFirst?: boolean
-  pullNow?: AutoSync['pull']
-  restore?: AutoSync['restore']
 }
 
 export const metadataKey = (userId: string | null) => `autosync.lastSyncTime.${userId}`

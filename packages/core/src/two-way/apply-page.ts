@@ -99,9 +99,7 @@ export async function applyPage(
       const store = transaction.objectStore(change.table.name)
       const current = state.value
       if (current && ownerOf(context, current) !== userId) {
-        setup.logger.warn(
-          `[autosync] [pull] "${change.table.name}" ${String(change.key)} belongs to another user; skipped`,
-        )
+        setup.logger.warn('[autosync] [pull] skipped a record of another user', change.key)
         continue
       }
       const echo = change.changeId !== undefined && writerOf(change.changeId) === clientId
@@ -115,9 +113,9 @@ export async function applyPage(
             type: next ? (current ? 'update' : 'create') : 'delete',
             table: change.table.name,
             key: change.key,
-            ...(next && { value: next }),
-            ...(current && { previous: current }),
-            ...(changedFields && { changedFields }),
+            value: next ?? undefined,
+            previous: current,
+            changedFields,
             userId: ownerOf(context, next ?? current),
             timestamp: now,
             origin: 'remote',
@@ -140,8 +138,8 @@ export async function applyPage(
           key: change.key,
           local: local.op === 'delete' ? null : (current ?? null),
           remote,
-          ...(local.changedFields && { localChangedFields: local.changedFields }),
-          ...(change.changedFields && { remoteChangedFields: change.changedFields }),
+          localChangedFields: local.changedFields,
+          remoteChangedFields: change.changedFields,
           localTimestamp: local.timestamp,
           remoteTimestamp: change.timestamp,
           localClientId: clientId,

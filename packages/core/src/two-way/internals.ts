@@ -3,7 +3,7 @@ import type { WriteContext } from '../storage/prepare'
 import { transact } from '../storage/request'
 import type { StorageEvent } from '../types'
 
-/** What `openStorage` shares with the two-way entry (see `storageInternals`). */
+/** What `openStorage` shares with the two-way entry (see `internals` in runtime). */
 export interface StorageInternals {
   database(): Promise<IDBDatabase>
   context: WriteContext

@@ -21,7 +21,6 @@ export type RemoteVerdict =
   | { foreign: string; table: string; key: RecordKey }
 
 const dangerousText = /__proto__|constructor|prototype|\\u/
-const text = (value: unknown) => (typeof value === 'string' ? value : String(value))
 const isStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
 
@@ -30,11 +29,12 @@ const isStringList = (value: unknown): value is string[] =>
  * `maxRecordBytes`, and a record naming another user (by `userIdField`) is not this user's to apply.
  */
 export function checkRemote(context: WriteContext, userId: string | null, input: unknown): RemoteVerdict {
-  const change = (isPlainObject(input) ? input : {}) as Partial<RemoteChange>
-  const tableName = text(change.table)
-  const key = (typeof change.key === 'number' ? change.key : text(change.key)) as RecordKey
+  const object = isPlainObject(input)
+  const change = (object ? input : {}) as Partial<RemoteChange>
+  const tableName = String(change.table)
+  const key = (typeof change.key === 'number' ? change.key : String(change.key)) as RecordKey
   const refuse = (reason: string): RemoteVerdict => ({ refused: `[autosync] [pull] ${reason}`, table: tableName, key })
-  if (!isPlainObject(input)) return refuse('not an object')
+  if (!object) return refuse('not an object')
   const table = context.tables.get(tableName)
   if (!table?.sync) return refuse(`no synced table ${tableName}`)
   if (change.op !== 'put' && change.op !== 'delete') return refuse('bad op')
@@ -53,9 +53,9 @@ export function checkRemote(context: WriteContext, userId: string | null, input:
     key: change.key as RecordKey,
     op: change.op,
     revision: change.revision,
-    timestamp: typeof change.timestamp === 'number' && Number.isFinite(change.timestamp) ? change.timestamp : 0,
+    changeId: change.changeId,
+    timestamp: Number.isFinite(change.timestamp) ? change.timestamp! : 0,
   }
-  if (change.changeId !== undefined) accepted.changeId = change.changeId
   if (change.op === 'put') {
     if (!isPlainObject(change.value)) return refuse('not a record')
     let json: string
@@ -69,7 +69,7 @@ export function checkRemote(context: WriteContext, userId: string | null, input:
     if (change.changedFields) accepted.changedFields = change.changedFields
     else if (value[table.keyPath] !== change.key) return refuse('key mismatch')
     const owner = context.userIdField === undefined ? undefined : value[context.userIdField]
-    if (owner !== undefined && owner !== userId) return { foreign: text(owner), table: tableName, key: accepted.key }
+    if (owner !== undefined && owner !== userId) return { foreign: String(owner), table: tableName, key: accepted.key }
     accepted.value = value
   }
   return { accepted }

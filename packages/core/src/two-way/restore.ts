@@ -23,22 +23,19 @@ export async function restoreBackup(
 ): Promise<RestoreOutcome> {
   const { storage, state, clock, logger } = engine
   const userId = state.userId
-  if (!adapter.restore) throw restoreError(`${adapter.name} cannot restore`, 'restore-unsupported')
   const pending = await storage.outbox.count({ userId })
   if (pending > 0 && !options.discardPending) {
-    throw restoreError(`would discard ${pending} pending changes (discardPending allows it)`, 'restore-would-discard')
+    throw restoreError(`${pending} changes pending (discardPending: true drops them)`, 'restore-would-discard')
   }
   await engine.abort()
   const context = { signal: new AbortController().signal, userId, clientId: storage.clientId, logger }
-  const { snapshot, cursor = null } = await adapter.restore(
-    { userId, ...(options.backupId && { backupId: options.backupId }) },
-    context,
-  )
-  if (!snapshot) throw restoreError(`no backup ${options.backupId ?? ''}`, 'backup-not-found')
+  const { snapshot, cursor = null } = (await adapter.restore?.({ userId, backupId: options.backupId }, context)) ?? {}
+  // An adapter without restore has no backup to give either.
+  if (!snapshot) throw restoreError(`${adapter.name}: no backup ${options.backupId ?? ''}`, 'backup-not-found')
   const { context: writeContext } = internals
   const tables = storage.syncedTables
   const records = tables.map((table) =>
-    (Array.isArray(snapshot.tables?.[table]) ? snapshot.tables[table]! : []).flatMap((value) => {
+    [snapshot.tables?.[table] ?? []].flat().flatMap((value) => {
       const keyPath = writeContext.tables.get(table)!.keyPath
       const verdict = checkRemote(writeContext, userId, {
         table,

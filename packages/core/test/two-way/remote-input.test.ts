@@ -70,7 +70,7 @@ describe('remote input is untrusted', () => {
     ])
     await device.autoSync.pull()
     expect(Object.keys(await device.notes())).toEqual(['mine'])
-    expect(device.logger.warnings.join('\n')).toMatch(/names another user/)
+    expect(device.logger.warnings.join('\n')).toMatch(/another user/)
     expect(await device.storage.deadLetters.count()).toBe(0)
   })
 
