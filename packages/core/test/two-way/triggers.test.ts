@@ -73,3 +73,15 @@ describe('pull triggers', () => {
     await expect(device.autoSync.pull()).rejects.toMatchObject({ code: 'pull-not-enabled' })
   })
 })
+
+describe('restarts', () => {
+  it('keeps two-way sync after stop() and start()', async () => {
+    backend = await createBackend()
+    const device = await backend.openDevice('a')
+    await device.autoSync.start()
+    await device.autoSync.stop()
+    await device.autoSync.start()
+    backend.adapter.writeRemote('u1', remoteNote('after-restart'))
+    expect(await device.autoSync.pull()).toEqual({ applied: 1, conflicts: 0 })
+  })
+})
