@@ -85,7 +85,7 @@ export async function applyPage(
     const revisions = await Promise.all(revisionReads)
     // Later changes of a page see what earlier ones of the same record did.
     const seen = new Map<string, { value: Value | undefined; revision: string | undefined }>()
-    const queued: OutboxChange[] = []
+    const queued: { timestamp: number; changes: OutboxChange[] }[] = []
     const acknowledged: FoldedChange[] = []
     const now = context.clock.now()
 
@@ -167,11 +167,15 @@ export async function applyPage(
             table: change.table.name,
             key: change.key,
             op: chosen ? 'put' : 'delete',
+            json: chosen ? JSON.stringify(chosen) : undefined,
             created: false,
             userId,
           }
-          if (chosen) outgoing.json = JSON.stringify(chosen)
-          queued.push(outgoing)
+          // It keeps the writer clock of what won, so last-write-wins elsewhere still compares real writes.
+          queued.push({
+            timestamp: choice === 'local' ? local.timestamp : Math.max(local.timestamp, change.timestamp),
+            changes: [outgoing],
+          })
         }
         if (!jsonEqual(chosen, current ?? null)) write(chosen)
         outcome.applied++
@@ -187,10 +191,9 @@ export async function applyPage(
     }
     metadata.put(cursor, setup.cursorKey)
     if (acknowledged.length > 0) await acknowledgeIn(transaction, acknowledged)
-    if (queued.length > 0) {
-      const id = (await result(transaction.objectStore(outboxStore).add({ timestamp: now, changes: queued }))) as number
-      outcome.queuedSeq = id * versionsPerEntry + queued.length - 1
-    }
+    // One outbox entry per resolution: an entry's timestamp is its changes' writer clock.
+    for (const entry of queued)
+      outcome.queuedSeq = ((await result(transaction.objectStore(outboxStore).add(entry))) as number) * versionsPerEntry
     return outcome
   })
 }

@@ -99,12 +99,6 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
   }
   const end = clock.now()
   status.set({ lastPullTime: end, pullProgress: null })
-  engine.emit({
-    type: 'pull-succeeded',
-    applied: totals.applied,
-    conflicts: totals.conflicts,
-    cursor,
-    durationMs: end - startedAt,
-  })
+  engine.emit({ type: 'pull-succeeded', ...totals, durationMs: end - startedAt })
   return totals
 }

@@ -25,7 +25,7 @@ export async function restoreBackup(
   const userId = state.userId
   const pending = await storage.outbox.count({ userId })
   if (pending > 0 && !options.discardPending) {
-    throw restoreError(`${pending} changes pending (discardPending: true drops them)`, 'restore-would-discard')
+    throw restoreError(`${pending} pending changes: pass discardPending`, 'restore-would-discard')
   }
   await engine.abort()
   const context = { signal: new AbortController().signal, userId, clientId: storage.clientId, logger }
