@@ -85,7 +85,7 @@ export async function applyPage(
     const revisions = await Promise.all(revisionReads)
     // Later changes of a page see what earlier ones of the same record did.
     const seen = new Map<string, { value: Value | undefined; revision: string | undefined }>()
-    const queued: { timestamp: number; changes: OutboxChange[] }[] = []
+    const queued = new Map<string, { timestamp: number; changes: OutboxChange[] }>()
     const acknowledged: FoldedChange[] = []
     const now = context.clock.now()
 
@@ -158,10 +158,14 @@ export async function applyPage(
         outcome.conflicts.push({ table: change.table.name, key: change.key, choice })
         acknowledged.push(local)
         pending.delete(identity)
+        // A later change to this record in the same page replaces an earlier resolution of it.
+        queued.delete(identity)
+        // It keeps the writer clock of what won, so last-write-wins elsewhere still compares real writes.
+        const timestamp = choice === 'local' ? local.timestamp : Math.max(local.timestamp, change.timestamp)
         // A partial remote value was completed from the local record: only a whole one can prove the result equal.
         if (choice !== 'remote' || isPartial(change)) {
           // Still pending: a later change to this record in the same page meets the resolution.
-          pending.set(identity, { ...local, op: chosen ? 'put' : 'delete', changedFields: undefined })
+          pending.set(identity, { ...local, op: chosen ? 'put' : 'delete', changedFields: undefined, timestamp })
           // The resolution stays queued, based on the remote revision, so the backend accepts it.
           const outgoing: OutboxChange = {
             table: change.table.name,
@@ -171,11 +175,7 @@ export async function applyPage(
             created: false,
             userId,
           }
-          // It keeps the writer clock of what won, so last-write-wins elsewhere still compares real writes.
-          queued.push({
-            timestamp: choice === 'local' ? local.timestamp : Math.max(local.timestamp, change.timestamp),
-            changes: [outgoing],
-          })
+          queued.set(identity, { timestamp, changes: [outgoing] })
         }
         if (!jsonEqual(chosen, current ?? null)) write(chosen)
         outcome.applied++
@@ -192,7 +192,7 @@ export async function applyPage(
     metadata.put(cursor, setup.cursorKey)
     if (acknowledged.length > 0) await acknowledgeIn(transaction, acknowledged)
     // One outbox entry per resolution: an entry's timestamp is its changes' writer clock.
-    for (const entry of queued)
+    for (const entry of queued.values())
       outcome.queuedSeq = ((await result(transaction.objectStore(outboxStore).add(entry))) as number) * versionsPerEntry
     return outcome
   })

@@ -76,6 +76,5 @@ export async function restoreBackup(
   // One `clear` per table (origin remote) tells listeners to read the table again, as after `storage.clear`.
   internals.announce(events)
   await engine.recount()
-  engine.emit({ type: 'restore-succeeded', backupId: snapshot.backupId, records: restored })
   return { backupId: snapshot.backupId, records: restored }
 }

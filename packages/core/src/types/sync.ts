@@ -125,7 +125,6 @@ export type SyncLifecycleEvent =
       choice: ConflictChoice
       at: number
     }
-  | { type: 'restore-succeeded'; backupId: string; records: number; at: number }
 
 export type SyncLifecycleEventType = SyncLifecycleEvent['type']
 export type SyncLifecycleEventOf<T extends SyncLifecycleEventType> = Extract<SyncLifecycleEvent, { type: T }>
