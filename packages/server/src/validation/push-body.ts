@@ -11,6 +11,8 @@ export interface IncomingChange {
   changedFields: string[] | undefined
   seq: number
   timestamp: number
+  /** Two-way sync: the revision the device last saw (`null`: never saw the record). Accepted; not yet enforced. */
+  baseRevision: string | null | undefined
 }
 
 export interface IncomingBatch {
@@ -21,7 +23,17 @@ export interface IncomingBatch {
 }
 
 const batchFields = ['batchId', 'clientId', 'userId', 'changes'] as const
-const changeFields = ['changeId', 'table', 'key', 'op', 'value', 'changedFields', 'seq', 'timestamp'] as const
+const changeFields = [
+  'changeId',
+  'table',
+  'key',
+  'op',
+  'value',
+  'changedFields',
+  'seq',
+  'timestamp',
+  'baseRevision',
+] as const
 
 function parseChange(raw: unknown, field: string): IncomingChange {
   const change = expectObject(raw, field, changeFields)
@@ -40,6 +52,10 @@ function parseChange(raw: unknown, field: string): IncomingChange {
     }
     changedFields = fields as string[]
   }
+  const baseRevision = change.baseRevision
+  if (baseRevision !== undefined && baseRevision !== null && typeof baseRevision !== 'string') {
+    throw invalidBody(`${field}.baseRevision`, 'must be a string or null')
+  }
   return {
     changeId: expectString(change.changeId, `${field}.changeId`),
     table,
@@ -49,6 +65,7 @@ function parseChange(raw: unknown, field: string): IncomingChange {
     changedFields,
     seq: expectNonNegativeInteger(change.seq, `${field}.seq`),
     timestamp: expectNonNegativeInteger(change.timestamp, `${field}.timestamp`),
+    baseRevision,
   }
 }
 

@@ -22,6 +22,14 @@ const requestRows: [string, () => Record<string, unknown> | string, Record<strin
     ['seq as a string', () => batch([{ ...good(), seq: '1' }]), {}, 400, 'invalid-body', 'changes[0].seq'],
     ['negative seq', () => batch([{ ...good(), seq: -1 }]), {}, 400, 'invalid-body', 'changes[0].seq'],
     [
+      'baseRevision as a number',
+      () => batch([{ ...good(), baseRevision: 7 }]),
+      {},
+      400,
+      'invalid-body',
+      'changes[0].baseRevision',
+    ],
+    [
       'fractional timestamp',
       () => batch([{ ...good(), timestamp: 1.5 }]),
       {},

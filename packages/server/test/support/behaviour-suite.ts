@@ -38,6 +38,18 @@ export function describeSyncServerBehaviour(lane: BackendLane): void {
       expect(changes[0].changeId).toBe('client-a:1')
     })
 
+    it("accepts two-way changes (baseRevision) and pulls the writer's timestamp", async () => {
+      const token = tokenFor(uniqueUser('two-way'))
+      const answer = await push(
+        server.url,
+        token,
+        batch([{ ...change({ seq: 1, key: 'b' }), baseRevision: null, timestamp: 1_700_000_000_123 }]),
+      )
+      expect(answer.status).toBe(200)
+      const [pulled] = await pullAll(server.url, token)
+      expect(pulled).toMatchObject({ key: 'b', changeId: 'client-a:1', timestamp: 1_700_000_000_123 })
+    })
+
     it('answers a replayed batch with the first answer and applies nothing again', async () => {
       const token = tokenFor(uniqueUser('replay'))
       const body = batch([change({ seq: 1 }), change({ seq: 2, key: '../x' })])
