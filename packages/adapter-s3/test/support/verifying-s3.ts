@@ -192,6 +192,8 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     // Forward without the signature: s3rver would otherwise check it with its own fixed credentials.
     const forwardQuery = new URLSearchParams(url.search)
     for (const name of [...forwardQuery.keys()]) if (name.startsWith('X-Amz-')) forwardQuery.delete(name)
+    // A looping listing answers its own bogus token with the first page again, as a broken server would.
+    if (state.loopListings) forwardQuery.delete('continuation-token')
     const search = forwardQuery.size ? `?${forwardQuery.toString().replace(/\+/g, '%20')}` : ''
     const headers: Record<string, string> = { 'content-type': passHeaders['content-type'] ?? 'application/octet-stream' }
     if (body.length) headers['content-length'] = String(body.length)
