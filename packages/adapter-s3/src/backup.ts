@@ -58,7 +58,11 @@ export async function readBackup(
   try {
     stored = parseJsonSafely<StoredBackup>(text)
   } catch (error) {
-    throw new AdapterError('[autosync] [s3] a backup object is not JSON', { kind: 'protocol', retryable: false, cause: error })
+    throw new AdapterError('[autosync] [s3] a backup object is not JSON', {
+      kind: 'protocol',
+      retryable: false,
+      cause: error,
+    })
   }
   if (stored?.snapshot?.userId !== request.userId || typeof stored.snapshot.tables !== 'object') {
     throw new AdapterError("[autosync] [s3] a backup object is not this user's snapshot", {

@@ -7,7 +7,13 @@ export function parseErrorXml(text: string): { code: string; message: string } {
 }
 
 /** Codes after which fresh credentials (or a fresh presigned URL) may succeed. */
-export const refreshableCodes = new Set(['SignatureDoesNotMatch', 'ExpiredToken', 'InvalidAccessKeyId', 'TokenRefreshRequired', 'RequestTimeTooSkewed'])
+export const refreshableCodes = new Set([
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidAccessKeyId',
+  'TokenRefreshRequired',
+  'RequestTimeTooSkewed',
+])
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; malformed loses only the timing. */
 export function parseRetryAfter(header: string | null, now: number): number | undefined {
@@ -30,7 +36,11 @@ export function errorFromResponse(
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), what.now)
   const base = { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
   if (status === 429 || code === 'SlowDown' || code === 'TooManyRequests') {
-    return new AdapterError(`[autosync] [s3] rate limited: ${detail}`, { kind: 'rate-limited', retryable: true, ...base })
+    return new AdapterError(`[autosync] [s3] rate limited: ${detail}`, {
+      kind: 'rate-limited',
+      retryable: true,
+      ...base,
+    })
   }
   if (status === 401 || status === 403) {
     return new AdapterError(`[autosync] [s3] not authorized: ${detail}`, { kind: 'auth', retryable: false, ...base })
@@ -42,8 +52,10 @@ export function errorFromResponse(
       ...base,
     })
   }
-  if (status === 408) return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'timeout', retryable: true, ...base })
-  if (status === 409) return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'conflict', retryable: false, ...base })
+  if (status === 408)
+    return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'timeout', retryable: true, ...base })
+  if (status === 409)
+    return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'conflict', retryable: false, ...base })
   if (status >= 500) return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'server', retryable: true, ...base })
   if (status === 400 || status === 413 || status === 411) {
     return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'rejected', retryable: false, ...base })

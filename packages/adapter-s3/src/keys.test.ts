@@ -15,13 +15,22 @@ describe('keys', () => {
   it('builds path-style URLs for a custom endpoint and virtual-hosted ones on AWS', () => {
     const path = resolveOptions({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000/', credentials })
     const folder = userFolder(path, 'u 1')
-    expect(objectUrl(path, folder, `${folder}/log/x.json`)).toBe('http://127.0.0.1:9000/my-bucket/autosync/u%201/log/x.json')
+    expect(objectUrl(path, folder, `${folder}/log/x.json`)).toBe(
+      'http://127.0.0.1:9000/my-bucket/autosync/u%201/log/x.json',
+    )
     const aws = resolveOptions({ bucket: 'my-bucket', region: 'eu-west-1', prefix: 'apps/notes', credentials })
     expect(objectUrl(aws, userFolder(aws, 'u1'), 'apps/notes/u1/log/x.json')).toBe(
       'https://my-bucket.s3.eu-west-1.amazonaws.com/apps/notes/u1/log/x.json',
     )
-    const r2 = resolveOptions({ bucket: 'b12', endpoint: 'https://acc.r2.cloudflarestorage.com', pathStyle: false, credentials })
-    expect(objectUrl(r2, 'autosync/u', 'autosync/u/log/a.json')).toBe('https://b12.acc.r2.cloudflarestorage.com/autosync/u/log/a.json')
+    const r2 = resolveOptions({
+      bucket: 'b12',
+      endpoint: 'https://acc.r2.cloudflarestorage.com',
+      pathStyle: false,
+      credentials,
+    })
+    expect(objectUrl(r2, 'autosync/u', 'autosync/u/log/a.json')).toBe(
+      'https://b12.acc.r2.cloudflarestorage.com/autosync/u/log/a.json',
+    )
   })
 
   it('refuses a key that leaves the user folder and user ids that cannot name one', () => {

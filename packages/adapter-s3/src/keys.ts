@@ -12,7 +12,8 @@ export function encodeSegment(segment: string): string {
 }
 
 // Anything that could escape the user's folder or confuse a listing is refused before a request is made.
-const forbiddenUserId = /[/\\\u0000-\u001f\u007f]/
+const isForbiddenUserId = (userId: string) =>
+  /[/\\]/.test(userId) || [...userId].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)
 
 /** The user's folder `{prefix}/{userId}`, each segment encoded; throws `ValidationError` for an unsafe id. */
 export function userFolder(options: ResolvedOptions, userId: string | null): string {
@@ -22,7 +23,7 @@ export function userFolder(options: ResolvedOptions, userId: string | null): str
     userId === '.' ||
     userId === '..' ||
     userId.length > 256 ||
-    forbiddenUserId.test(userId)
+    isForbiddenUserId(userId)
   ) {
     throw new ValidationError(`[autosync] [s3] user id ${JSON.stringify(userId)} cannot name a folder`, {
       field: 'userId',

@@ -43,7 +43,13 @@ export async function readCompaction(
 }
 
 /** The newest compaction bound after `after`, or undefined. */
-export async function newestCompaction(options: ResolvedOptions, send: Send, folder: string, after: number, signal: AbortSignal) {
+export async function newestCompaction(
+  options: ResolvedOptions,
+  send: Send,
+  folder: string,
+  after: number,
+  signal: AbortSignal,
+) {
   const prefix = `${folder}/snapshots/log-`
   const { objects } = await listObjects(options, send, folder, {
     prefix,
@@ -105,7 +111,10 @@ export async function pullPage(
     if (object.size > options.maxSegmentBytes) {
       segment = [unreadable(name, `larger than ${options.maxSegmentBytes} bytes`, positionOf(name))]
     } else {
-      const { response, text } = await send({ method: 'GET', url: objectUrl(options, folder, object.key), signal }, [404])
+      const { response, text } = await send(
+        { method: 'GET', url: objectUrl(options, folder, object.key), signal },
+        [404],
+      )
       if (response.status === 404) {
         // Deleted by a compaction since the listing: the next pull falls back to its snapshot.
         stoppedEarly = true

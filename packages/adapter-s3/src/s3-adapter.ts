@@ -77,11 +77,14 @@ export function s3Adapter(input: S3AdapterOptions): S3Adapter {
       )
       // Every S3 answers a stored PUT with an ETag; a 200 without one came from something else (a captive portal).
       if (response.status !== 412 && !response.headers.get('etag')) {
-        throw new AdapterError(`[autosync] [s3] PUT in bucket "${options.bucket}" answered ${response.status} without an ETag`, {
-          kind: 'protocol',
-          retryable: true,
-          status: response.status,
-        })
+        throw new AdapterError(
+          `[autosync] [s3] PUT in bucket "${options.bucket}" answered ${response.status} without an ETag`,
+          {
+            kind: 'protocol',
+            retryable: true,
+            status: response.status,
+          },
+        )
       }
       const revisions: Record<string, string> = {}
       batch.changes.forEach((change, index) => {

@@ -4,7 +4,8 @@ import { parseJsonSafely } from '@autosync/core'
 /** Digits of a segment position (epoch ms from the writer's clock): sorts as text the same way as numbers. */
 const positionDigits = 15
 
-export const formatPosition = (position: number) => String(Math.max(0, Math.floor(position))).padStart(positionDigits, '0')
+export const formatPosition = (position: number) =>
+  String(Math.max(0, Math.floor(position))).padStart(positionDigits, '0')
 
 export const positionOf = (name: string) => Number(name.slice(0, positionDigits))
 
@@ -23,7 +24,8 @@ export function segmentName(position: number, encodedClientId: string, encodedBa
 }
 
 /** A revision every device derives the same way: the segment name plus the change's index, zero padded. */
-export const revisionOf = (name: string, index: number) => `${name.replace(/\.json$/, '')}#${String(index).padStart(5, '0')}`
+export const revisionOf = (name: string, index: number) =>
+  `${name.replace(/\.json$/, '')}#${String(index).padStart(5, '0')}`
 
 export function serializeSegment(batch: PushBatch, userId: string): string {
   const segment: Segment = {
@@ -48,7 +50,13 @@ function namesDangerousKey(value: unknown): boolean {
 
 /** A change that core refuses into dead letters (`direction: 'pull'`) naming why the segment was unusable. */
 export function unreadable(name: string, reason: string, timestamp: number): RemoteChange {
-  return { table: `[s3] unreadable log segment: ${reason}`, key: name, op: 'put', revision: revisionOf(name, 0), timestamp }
+  return {
+    table: `[s3] unreadable log segment: ${reason}`,
+    key: name,
+    op: 'put',
+    revision: revisionOf(name, 0),
+    timestamp,
+  }
 }
 
 /**

@@ -28,7 +28,14 @@ function batch(userId: string, clientId: string, changes: [string, Record<string
 
 function device(clock: ReturnType<typeof manualClock>, extra: Partial<Parameters<typeof s3Adapter>[0]> = {}) {
   const timers = { ...clock, now: () => clock.now() }
-  return s3Adapter({ bucket, endpoint: harness.layer.url, credentials: { accessKeyId, secretAccessKey }, clock: timers, settleMs, ...extra })
+  return s3Adapter({
+    bucket,
+    endpoint: harness.layer.url,
+    credentials: { accessKeyId, secretAccessKey },
+    clock: timers,
+    settleMs,
+    ...extra,
+  })
 }
 
 describe('log reading and compaction', () => {
@@ -51,12 +58,18 @@ describe('log reading and compaction', () => {
     const writer = device(clock)
     const push = (changes: [string, Record<string, unknown> | null][]) =>
       writer.push(batch(userId, 'writer', changes), adapterContext(userId, 'writer')).then(() => clock.advance(1_000))
-    await push([['a', { v: 1 }], ['b', { v: 1 }]])
+    await push([
+      ['a', { v: 1 }],
+      ['b', { v: 1 }],
+    ])
     await push([['c', { v: 1 }]])
     // Reader one stops half way through the log.
     const one = await pullAll(device(clock), userId, null)
     const oneState = fold(new Map(), one.changes)
-    await push([['a', { v: 2 }], ['b', null]])
+    await push([
+      ['a', { v: 2 }],
+      ['b', null],
+    ])
     await push([['d', { v: 1 }]])
     clock.advance(settleMs + 1)
     await push([['e', { v: 1 }]]) // newer than the compaction bound: stays in the log

@@ -23,7 +23,8 @@ const faults: Record<AdapterFaultName, InjectedFailure> = {
   timeout: { status: 0, hang: true },
   'malformed-body': { status: 200, malformed: true },
 }
-for (const [name, fault] of Object.entries(faults)) harness.layer.accounts.set(`FAULT-${name}`, { secretAccessKey, fault })
+for (const [name, fault] of Object.entries(faults))
+  harness.layer.accounts.set(`FAULT-${name}`, { secretAccessKey, fault })
 
 testAdapter({
   name: 's3Adapter on s3rver behind the verifying layer',

@@ -20,7 +20,12 @@ const presignAs = (sessionUser: string) => async (request: S3PresignRequest) => 
     headers: { authorization: `Bearer ${sessionUser}` },
     body: JSON.stringify(request),
   })
-  if (!response.ok) throw new AdapterError('[autosync] [s3] presigning refused', { kind: 'auth', retryable: false, status: response.status })
+  if (!response.ok)
+    throw new AdapterError('[autosync] [s3] presigning refused', {
+      kind: 'auth',
+      retryable: false,
+      status: response.status,
+    })
   return (await response.json()) as { url: string }
 }
 
@@ -34,13 +39,21 @@ describe('presigned mode', () => {
         batchId: 'p1',
         clientId: 'browser',
         userId,
-        changes: [{ changeId: 'browser:1', table: 'notes', key: 'n1', op: 'put', value: { id: 'n1' }, seq: 1, timestamp: 1 }],
+        changes: [
+          { changeId: 'browser:1', table: 'notes', key: 'n1', op: 'put', value: { id: 'n1' }, seq: 1, timestamp: 1 },
+        ],
       },
       context,
     )
     expect(pushed.accepted).toEqual(['browser:1'])
     expect(fold(new Map(), (await pullAll(s3, userId, null)).changes)).toEqual(new Map([['notes/n1', { id: 'n1' }]]))
-    const snapshot: BackupSnapshot = { backupId: 'b1', clientId: 'browser', userId, createdAt: 5, tables: { notes: [{ id: 'n1' }] } }
+    const snapshot: BackupSnapshot = {
+      backupId: 'b1',
+      clientId: 'browser',
+      userId,
+      createdAt: 5,
+      tables: { notes: [{ id: 'n1' }] },
+    }
     const backup = await s3.backup!(snapshot, context)
     expect(backup.location).not.toMatch(/X-Amz|Signature/i)
     expect((await s3.restore!({ userId }, context)).snapshot).toEqual(snapshot)
@@ -50,9 +63,13 @@ describe('presigned mode', () => {
 
   it('cannot reach another user’s folder: the backend refuses to sign it', async () => {
     const s3 = s3Adapter({ bucket, endpoint: harness.layer.url, presign: presignAs('mallory') })
-    const error = await s3
-      .pull({ cursor: null, limit: 10, userId: 'presigned user' }, adapterContext('presigned user'))
-      .then(() => undefined, (caught: unknown) => caught as AdapterError)
+    const error = await s3.pull!(
+      { cursor: null, limit: 10, userId: 'presigned user' },
+      adapterContext('presigned user'),
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught as AdapterError,
+    )
     expect(error?.kind).toBe('auth')
   })
 
@@ -60,9 +77,10 @@ describe('presigned mode', () => {
     const userId = 'presigned-errors'
     const s3 = s3Adapter({ bucket, endpoint: harness.layer.url, presign: presignAs(userId) })
     harness.layer.failNext((method) => method === 'GET', { status: 500, code: 'InternalError' })
-    const error = await s3
-      .pull({ cursor: null, limit: 10, userId }, adapterContext(userId))
-      .then(() => undefined, (caught: unknown) => caught as AdapterError)
+    const error = await s3.pull!({ cursor: null, limit: 10, userId }, adapterContext(userId)).then(
+      () => undefined,
+      (caught: unknown) => caught as AdapterError,
+    )
     expect(error?.kind).toBe('server')
     expect(`${error?.message} ${String(error?.cause)}`).not.toMatch(/X-Amz-|127\.0\.0\.1/)
   })

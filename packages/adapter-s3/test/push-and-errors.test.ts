@@ -1,5 +1,5 @@
 import type { PushBatch } from '@autosync/core'
-import { AdapterError, ValidationError } from '@autosync/core'
+import { type AdapterError, ValidationError } from '@autosync/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { s3Adapter } from '../src'
 import { adapterContext, manualClock } from './support/context'
@@ -28,7 +28,11 @@ const batch = (userId: string, count = 2, clientId = 'device-a'): PushBatch => {
 }
 const adapter = (overrides: Partial<Parameters<typeof s3Adapter>[0]> = {}) =>
   s3Adapter({ bucket, endpoint: harness.layer.url, credentials: { accessKeyId, secretAccessKey }, ...overrides })
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as AdapterError)
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as AdapterError,
+  )
 
 describe('push', () => {
   it('writes one segment per batch in the per-user layout, read back identically by the AWS SDK', async () => {
@@ -46,7 +50,10 @@ describe('push', () => {
       changes: pushed.changes,
     })
     const name = keys[0]!.split('/').pop()!.replace('.json', '')
-    expect(result.revisions).toEqual({ [pushed.changes[0]!.changeId]: `${name}#00000`, [pushed.changes[1]!.changeId]: `${name}#00001` })
+    expect(result.revisions).toEqual({
+      [pushed.changes[0]!.changeId]: `${name}#00000`,
+      [pushed.changes[1]!.changeId]: `${name}#00001`,
+    })
   })
 
   it('acknowledges a replay after a lost response: 412 on the same segment, exactly one copy', async () => {
@@ -87,11 +94,16 @@ describe('push', () => {
     expect(result.accepted).toHaveLength(2)
     expect(calls).toHaveLength(2)
     const stale = await failureOf(
-      adapter({ credentials: { accessKeyId, secretAccessKey: 'wrong-secret' } }).push(batch('refresh'), adapterContext('refresh')),
+      adapter({ credentials: { accessKeyId, secretAccessKey: 'wrong-secret' } }).push(
+        batch('refresh'),
+        adapterContext('refresh'),
+      ),
     )
     expect([stale?.kind, stale?.retryable, stale?.status]).toEqual(['auth', false, 403])
     expect(stale?.message).toContain('SignatureDoesNotMatch')
-    expect(JSON.stringify({ message: stale?.message, cause: String(stale?.cause) })).not.toMatch(/wrong-secret|Signature=|X-Amz-Signature/)
+    expect(JSON.stringify({ message: stale?.message, cause: String(stale?.cause) })).not.toMatch(
+      /wrong-secret|Signature=|X-Amz-Signature/,
+    )
   })
 
   it('asks the provider again when temporary credentials are about to expire', async () => {

@@ -1,5 +1,5 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { AdapterError } from '@autosync/core'
+import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { s3Adapter } from '../src'
 import { adapterContext } from './support/context'
@@ -11,7 +11,8 @@ afterAll(() => harness.close())
 
 const adapter = (extra: Partial<Parameters<typeof s3Adapter>[0]> = {}) =>
   s3Adapter({ bucket, endpoint: harness.layer.url, credentials: { accessKeyId, secretAccessKey }, ...extra })
-const putRaw = (key: string, body: string) => harness.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))
+const putRaw = (key: string, body: string) =>
+  harness.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))
 
 describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
   it('two devices converge, and a lost acknowledgement leaves exactly one copy', async () => {
@@ -46,7 +47,9 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
           batchId: `batch-${key}`,
           clientId: 'writer',
           userId,
-          changes: [{ changeId: `writer:${key}`, table: 'notes', key, op: 'put', value, seq: 1, timestamp: Date.now() }],
+          changes: [
+            { changeId: `writer:${key}`, table: 'notes', key, op: 'put', value, seq: 1, timestamp: Date.now() },
+          ],
         },
         adapterContext(userId, 'writer'),
       )
@@ -57,7 +60,10 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
       `{"format":"autosync-s3-log/1","userId":"${owner}","clientId":"x","batchId":"y","changes":[{"changeId":"x:1","table":"notes","key":"p","op":"put","value":${value},"seq":1,"timestamp":1}]}`
     await putRaw(`${log}/${position}-x-not-json.json`, '{not json')
     await putRaw(`${log}/${position}-x-other-user.json`, segment('mallory', '{"id":"p","userId":"mallory"}'))
-    await putRaw(`${log}/${position}-x-proto.json`, segment(userId, `{"id":"p","userId":"${userId}","__proto__":{"admin":true}}`))
+    await putRaw(
+      `${log}/${position}-x-proto.json`,
+      segment(userId, `{"id":"p","userId":"${userId}","__proto__":{"admin":true}}`),
+    )
     await putRaw(`${log}/${position}-x-too-large.json`, segment(userId, `{"id":"p","pad":"${'x'.repeat(5_000)}"}`))
     await push('good-2', { id: 'good-2', userId })
 
@@ -68,7 +74,8 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
       const letters = await reader.autoSync.deadLetters.list()
       expect(letters.every((letter) => letter.direction === 'pull')).toBe(true)
       const reasons = letters.map((letter) => letter.reason).join('\n')
-      for (const expected of ['not JSON', 'names another user', '__proto__', 'larger than 4096 bytes']) expect(reasons).toContain(expected)
+      for (const expected of ['not JSON', 'names another user', '__proto__', 'larger than 4096 bytes'])
+        expect(reasons).toContain(expected)
       expect(({} as Record<string, unknown>).admin).toBeUndefined()
     } finally {
       await reader.close()
@@ -79,9 +86,10 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
     const userId = 'looping'
     harness.layer.state.loopListings = true
     try {
-      const error = await adapter()
-        .pull({ cursor: null, limit: 10, userId }, adapterContext(userId))
-        .then(() => undefined, (caught: unknown) => caught as AdapterError)
+      const error = await adapter().pull!({ cursor: null, limit: 10, userId }, adapterContext(userId)).then(
+        () => undefined,
+        (caught: unknown) => caught as AdapterError,
+      )
       expect(AdapterError.isInstance(error)).toBe(true)
       expect([error?.kind, error?.retryable]).toEqual(['protocol', false])
       expect(error?.message).toContain('loops')

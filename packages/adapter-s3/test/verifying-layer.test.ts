@@ -6,7 +6,8 @@ import { accessKeyId, bucket, secretAccessKey, startHarness } from './support/ha
 const harness = await startHarness()
 afterAll(() => harness.close())
 
-const signer = (secret = secretAccessKey) => new AwsClient({ accessKeyId, secretAccessKey: secret, service: 's3', region: 'us-east-1', retries: 0 })
+const signer = (secret = secretAccessKey) =>
+  new AwsClient({ accessKeyId, secretAccessKey: secret, service: 's3', region: 'us-east-1', retries: 0 })
 const objectUrl = (key: string) => `${harness.layer.url}/${bucket}/${key}`
 const amzDate = (time: number) => new Date(time).toISOString().replace(/[:-]|\.\d{3}/g, '')
 
@@ -27,12 +28,18 @@ describe('the verifying layer in front of s3rver', () => {
   })
 
   it('refuses an unknown key id and a clock skewed by more than 15 minutes', async () => {
-    const unknown = await new AwsClient({ accessKeyId: 'NOPE', secretAccessKey, service: 's3' }).fetch(objectUrl('layer/x'))
+    const unknown = await new AwsClient({ accessKeyId: 'NOPE', secretAccessKey, service: 's3' }).fetch(
+      objectUrl('layer/x'),
+    )
     expect(await unknown.text()).toContain('InvalidAccessKeyId')
-    const skewed = await signer().fetch(objectUrl('layer/ok.json'), { aws: { datetime: amzDate(Date.now() - 16 * 60_000) } })
+    const skewed = await signer().fetch(objectUrl('layer/ok.json'), {
+      aws: { datetime: amzDate(Date.now() - 16 * 60_000) },
+    })
     expect(skewed.status).toBe(403)
     expect(await skewed.text()).toContain('RequestTimeTooSkewed')
-    const slightly = await signer().fetch(objectUrl('layer/ok.json'), { aws: { datetime: amzDate(Date.now() - 14 * 60_000) } })
+    const slightly = await signer().fetch(objectUrl('layer/ok.json'), {
+      aws: { datetime: amzDate(Date.now() - 14 * 60_000) },
+    })
     expect(slightly.status).toBe(200)
   })
 
@@ -54,7 +61,10 @@ describe('the verifying layer in front of s3rver', () => {
     expect((await fetch(signed.url, { method: 'PUT', body: '{"p":1}' })).status).toBe(200)
     const tampered = signed.url.replace('presigned.json', 'other.json')
     expect((await fetch(tampered, { method: 'PUT', body: '{}' })).status).toBe(403)
-    const old = await signer().sign(url, { method: 'GET', aws: { signQuery: true, datetime: amzDate(Date.now() - 120_000) } })
+    const old = await signer().sign(url, {
+      method: 'GET',
+      aws: { signQuery: true, datetime: amzDate(Date.now() - 120_000) },
+    })
     const expired = await fetch(old.url)
     expect(expired.status).toBe(403)
     expect(await expired.text()).toContain('expired')

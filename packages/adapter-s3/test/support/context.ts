@@ -28,6 +28,10 @@ export function manualClock(start = Date.now()) {
   return clock
 }
 
-export function adapterContext(userId: string, clientId = 'device-a', signal = new AbortController().signal): AdapterContext {
+export function adapterContext(
+  userId: string,
+  clientId = 'device-a',
+  signal = new AbortController().signal,
+): AdapterContext {
   return { signal, userId, clientId, logger: silentLogger }
 }

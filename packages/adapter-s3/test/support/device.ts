@@ -20,7 +20,15 @@ export async function openDevice(adapter: SyncAdapter, userId: string) {
     activeUserId: userId,
     logger: quiet,
   })
-  const autoSync = createAutoSync({ storage, adapter, userId, clock, logger: quiet, periodicSyncMs: 0, plugins: [twoWay()] })
+  const autoSync = createAutoSync({
+    storage,
+    adapter,
+    userId,
+    clock,
+    logger: quiet,
+    periodicSyncMs: 0,
+    plugins: [twoWay()],
+  })
   await autoSync.start()
   return {
     storage,

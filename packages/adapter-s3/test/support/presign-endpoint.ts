@@ -19,7 +19,8 @@ export async function startPresignEndpoint(target: string) {
     const url = new URL(wanted.url)
     const folder = `autosync/${encodeSegment(userId)}/`
     const objectPath = `/${bucket}/${folder}`
-    const listing = url.pathname === `/${bucket}/` && (url.searchParams.get('prefix') ?? '').startsWith(decodeURIComponent(folder))
+    const listing =
+      url.pathname === `/${bucket}/` && (url.searchParams.get('prefix') ?? '').startsWith(decodeURIComponent(folder))
     if (!userId || url.origin !== target || !(url.pathname.startsWith(objectPath) || listing)) {
       response.writeHead(403).end('{"error":"not yours"}')
       return

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { once } from 'node:events'
+import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { SignatureV4 } from '@smithy/signature-v4'
@@ -70,7 +70,10 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     })
   }
 
-  async function verify(request: IncomingMessage, url: URL): Promise<{ error?: [number, string, string]; account?: Account }> {
+  async function verify(
+    request: IncomingMessage,
+    url: URL,
+  ): Promise<{ error?: [number, string, string]; account?: Account }> {
     const query = new URLSearchParams(url.search)
     const presigned = query.has('X-Amz-Signature')
     let accessKeyId: string
@@ -84,7 +87,9 @@ export async function startVerifyingS3(target: string, options: { region?: strin
       signature = query.get('X-Amz-Signature') ?? ''
     } else {
       const header = request.headers.authorization ?? ''
-      const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/[^,]+, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(header)
+      const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/[^,]+, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(
+        header,
+      )
       if (!match) return { error: [403, 'AccessDenied', 'Missing or malformed Authorization'] }
       accessKeyId = match[1]!
       signedHeaders = match[2]!.split(';')
@@ -101,7 +106,8 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     for (const name of signedHeaders) headers[name] = String(request.headers[name] ?? '')
     const signedQuery: Record<string, string> = {}
     for (const [name, value] of query) if (!(presigned && name.startsWith('X-Amz-'))) signedQuery[name] = value
-    if (presigned && query.has('X-Amz-Security-Token')) signedQuery['X-Amz-Security-Token'] = query.get('X-Amz-Security-Token')!
+    if (presigned && query.has('X-Amz-Security-Token'))
+      signedQuery['X-Amz-Security-Token'] = query.get('X-Amz-Security-Token')!
     const signer = new SignatureV4({
       credentials: { accessKeyId, secretAccessKey: account.secretAccessKey },
       region,
@@ -111,7 +117,15 @@ export async function startVerifyingS3(target: string, options: { region?: strin
       applyChecksum: false,
     })
     const [hostname, port] = (request.headers.host ?? '').split(':')
-    const base = { method: request.method!, protocol: 'http:', hostname: hostname!, ...(port ? { port: Number(port) } : {}), path: url.pathname, query: signedQuery, headers }
+    const base = {
+      method: request.method!,
+      protocol: 'http:',
+      hostname: hostname!,
+      ...(port ? { port: Number(port) } : {}),
+      path: url.pathname,
+      query: signedQuery,
+      headers,
+    }
     let expected: string
     if (presigned) {
       const expiresIn = Number(query.get('X-Amz-Expires') ?? 0)
@@ -128,12 +142,13 @@ export async function startVerifyingS3(target: string, options: { region?: strin
           unhoistableHeaders: new Set(['x-amz-content-sha256']),
         },
       )
-      expected = String(signed.query['X-Amz-Signature'])
+      expected = String(signed.query?.['X-Amz-Signature'])
     } else {
       const signed = await signer.sign(base, { signingDate: new Date(signingDate) })
       expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? ''
     }
-    if (expected !== signature) return { error: [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match'] }
+    if (expected !== signature)
+      return { error: [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match'] }
     return { account }
   }
 
@@ -143,7 +158,10 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     const current = new Promise<void>((resolve) => {
       release = resolve
     })
-    locks.set(key, previous.then(() => current))
+    locks.set(
+      key,
+      previous.then(() => current),
+    )
     await previous
     try {
       return await work()
@@ -173,16 +191,21 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     const url = new URL(request.url ?? '/', 'http://placeholder')
     const body = await readBody(request)
     const passHeaders: Record<string, string> = {}
-    for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') passHeaders[name] = value
+    for (const [name, value] of Object.entries(request.headers))
+      if (typeof value === 'string') passHeaders[name] = value
     if (method === 'OPTIONS') {
       const answer = await forward(method, url.pathname + url.search, passHeaders)
       response.writeHead(answer.status, answer.headers).end(answer.body)
       return
     }
     const verdict = await verify(request, url)
-    const cors = request.headers.origin ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' } : {}
+    const cors = request.headers.origin
+      ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' }
+      : {}
     if (verdict.error) {
-      response.writeHead(verdict.error[0], { 'content-type': 'application/xml', ...cors }).end(xmlError(verdict.error[1], verdict.error[2]))
+      response
+        .writeHead(verdict.error[0], { 'content-type': 'application/xml', ...cors })
+        .end(xmlError(verdict.error[1], verdict.error[2]))
       return
     }
     if (verdict.account?.fault) return answerFailure(response, verdict.account.fault)
@@ -195,15 +218,25 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     // A looping listing answers its own bogus token with the first page again, as a broken server would.
     if (state.loopListings) forwardQuery.delete('continuation-token')
     const search = forwardQuery.size ? `?${forwardQuery.toString().replace(/\+/g, '%20')}` : ''
-    const headers: Record<string, string> = { 'content-type': passHeaders['content-type'] ?? 'application/octet-stream' }
+    const headers: Record<string, string> = {
+      'content-type': passHeaders['content-type'] ?? 'application/octet-stream',
+    }
     if (body.length) headers['content-length'] = String(body.length)
     const answer = await withLock(url.pathname, async () => {
       if (method === 'PUT' && (request.headers['if-none-match'] || request.headers['if-match'])) {
         const head = await forward('HEAD', url.pathname, {})
         const exists = head.status === 200
-        if (request.headers['if-none-match'] === '*' && exists) return { status: 412, headers: {}, body: Buffer.from(xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold')) }
+        if (request.headers['if-none-match'] === '*' && exists)
+          return {
+            status: 412,
+            headers: {},
+            body: Buffer.from(
+              xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold'),
+            ),
+          }
         const ifMatch = request.headers['if-match']
-        if (ifMatch && (!exists || head.headers.etag !== ifMatch)) return { status: 412, headers: {}, body: Buffer.from(xmlError('PreconditionFailed', 'ETag mismatch')) }
+        if (ifMatch && (!exists || head.headers.etag !== ifMatch))
+          return { status: 412, headers: {}, body: Buffer.from(xmlError('PreconditionFailed', 'ETag mismatch')) }
       }
       return forward(method, url.pathname + search, headers, body.length ? body : undefined)
     })
@@ -214,7 +247,10 @@ export async function startVerifyingS3(target: string, options: { region?: strin
           .toString()
           .replace(/<IsTruncated>false<\/IsTruncated>/, '<IsTruncated>true</IsTruncated>')
           .replace(/<NextContinuationToken>[^<]*<\/NextContinuationToken>/, '')
-          .replace('</ListBucketResult>', '<NextContinuationToken>same-token-again</NextContinuationToken></ListBucketResult>'),
+          .replace(
+            '</ListBucketResult>',
+            '<NextContinuationToken>same-token-again</NextContinuationToken></ListBucketResult>',
+          ),
       )
     }
     const drop = drops.findIndex((matches) => matches(method, url.pathname))
@@ -224,7 +260,12 @@ export async function startVerifyingS3(target: string, options: { region?: strin
       request.socket.destroy()
       return
     }
-    const { 'content-length': _length, 'transfer-encoding': _encoding, connection: _connection, ...rest } = answer.headers
+    const {
+      'content-length': _length,
+      'transfer-encoding': _encoding,
+      connection: _connection,
+      ...rest
+    } = answer.headers
     response.writeHead(answer.status, { ...rest, ...cors }).end(answerBody)
   }
 
