@@ -1,4 +1,4 @@
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AwsV4Signer } from 'aws4fetch'
 import type { S3PresignRequest } from '../../src'
@@ -9,9 +9,8 @@ import { accessKeyId, bucket, secretAccessKey } from './harness'
  * The app backend's presigning endpoint: the caller names its user with a bearer token (a stand-in for a
  * session), and only URLs under `autosync/{that user}/` are signed, for 60 seconds.
  */
-export async function startPresignEndpoint(target: string) {
-  let signed = 0
-  const server = createServer(async (request, response) => {
+export function presignHandler(target: string, onSigned: () => void = () => {}) {
+  return async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
     const wanted = JSON.parse(Buffer.concat(chunks).toString()) as S3PresignRequest
@@ -36,9 +35,15 @@ export async function startPresignEndpoint(target: string) {
       signQuery: true,
     })
     const result = await signer.sign()
-    signed++
+    onSigned()
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: result.url.toString() }))
-  })
+  }
+}
+
+export async function startPresignEndpoint(target: string) {
+  let signed = 0
+  const handle = presignHandler(target, () => signed++)
+  const server = createServer((request, response) => void handle(request, response))
   server.listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo

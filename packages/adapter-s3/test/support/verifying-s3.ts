@@ -53,6 +53,8 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     requests: 0,
     byMethod: {} as Record<string, number>,
     loopListings: false,
+    /** Answers 412 given so far (replays of a stored object). */
+    preconditionFailures: 0,
     onHang: () => {},
     now: options.now ?? (() => Date.now()),
   }
@@ -194,7 +196,8 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     for (const [name, value] of Object.entries(request.headers))
       if (typeof value === 'string') passHeaders[name] = value
     if (method === 'OPTIONS') {
-      const answer = await forward(method, url.pathname + url.search, passHeaders)
+      // Preflights carry no credentials; s3rver answers them from the bucket's CORS rules (without the presigned query).
+      const answer = await forward(method, url.pathname, passHeaders)
       response.writeHead(answer.status, answer.headers).end(answer.body)
       return
     }
@@ -226,7 +229,8 @@ export async function startVerifyingS3(target: string, options: { region?: strin
       if (method === 'PUT' && (request.headers['if-none-match'] || request.headers['if-match'])) {
         const head = await forward('HEAD', url.pathname, {})
         const exists = head.status === 200
-        if (request.headers['if-none-match'] === '*' && exists)
+        if (request.headers['if-none-match'] === '*' && exists) {
+          state.preconditionFailures++
           return {
             status: 412,
             headers: {},
@@ -234,6 +238,7 @@ export async function startVerifyingS3(target: string, options: { region?: strin
               xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold'),
             ),
           }
+        }
         const ifMatch = request.headers['if-match']
         if (ifMatch && (!exists || head.headers.etag !== ifMatch))
           return { status: 412, headers: {}, body: Buffer.from(xmlError('PreconditionFailed', 'ETag mismatch')) }
