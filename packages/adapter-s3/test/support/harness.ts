@@ -7,8 +7,8 @@ export const accessKeyId = 'AKIDAUTOSYNCTEST'
 export const secretAccessKey = 'autosync-test-secret-key'
 
 /** s3rver behind the verifying layer, with one account and the test bucket (CORS open). */
-export async function startHarness() {
-  const s3rver = await startS3rver([bucket])
+export async function startHarness(s3rverScript?: string) {
+  const s3rver = await startS3rver([bucket], s3rverScript)
   const layer = await startVerifyingS3(s3rver.url)
   layer.accounts.set(accessKeyId, { secretAccessKey })
   // The AWS SDK goes through the same verifying layer: its signatures must pass too.

@@ -5,8 +5,12 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 
 /** Starts s3rver on 127.0.0.1 in a child process with the given buckets (CORS open for browser tests). */
-export async function startS3rver(buckets: string[]): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(process.execPath, [require.resolve('./s3rver-process.cjs'), JSON.stringify(buckets)], {
+export async function startS3rver(
+  buckets: string[],
+  /** The child script; benchmarks bundled elsewhere pass its path. */
+  script = require.resolve('./s3rver-process.cjs'),
+): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, [script, JSON.stringify(buckets)], {
     env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
     stdio: ['pipe', 'pipe', 'inherit'],
   })

@@ -37,6 +37,15 @@ const api = {
     for (let index = 0; index < count; index++)
       await storage.put('notes', { id: `${prefix}${index}`, userId, text: prefix })
   },
+  /** Many records in few transactions (the benchmark's backlog). */
+  async bulkWrite(count: number, prefix: string, userId: string) {
+    for (let start = 0; start < count; start += 1_000) {
+      const records = []
+      for (let index = start; index < Math.min(count, start + 1_000); index++)
+        records.push({ id: `${prefix}${index}`, userId, text: prefix })
+      await storage.bulkPut('notes', records)
+    }
+  },
   syncNow: () =>
     autoSync.syncNow().then(
       () => 'ok',
