@@ -1,4 +1,5 @@
 import { createFaultyAdapter } from '@autosync/core/testing'
+import { twoWay } from '@autosync/core/two-way'
 import { act, renderHook, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -78,6 +79,30 @@ describe('useCloudSync', () => {
     expect(outcome).toMatchObject({ success: true, value: { records: 2 } })
     expect(adapter.backups).toHaveLength(1)
     expect(adapter.backups[0]?.tables.notes).toHaveLength(2)
+  })
+
+  it('triggerRestore brings a backup back with twoWay(), and reports a refusal', async () => {
+    const { storage, adapter, options } = await backend()
+    await storage.put('notes', { id: 'n1', userId: 'alice', title: 'A' })
+    const { result } = renderCloudSync('alice', { ...options, plugins: [twoWay()] })
+    await waitFor(() => expect(result.current.autoSync).not.toBeNull())
+    await act(async () => {
+      await result.current.forceSync()
+      await result.current.triggerBackup()
+    })
+    await act(() => storage.put('notes', { id: 'n1', userId: 'alice', title: 'unsent' }))
+    let refused: Awaited<ReturnType<typeof result.current.triggerRestore>> | undefined
+    await act(async () => {
+      refused = await result.current.triggerRestore()
+    })
+    expect(refused).toMatchObject({ success: false, error: expect.stringContaining('discardPending') })
+    let restored: Awaited<ReturnType<typeof result.current.triggerRestore>> | undefined
+    await act(async () => {
+      restored = await result.current.triggerRestore({ discardPending: true })
+    })
+    expect(restored).toMatchObject({ success: true, value: { records: 1 } })
+    expect(await storage.get('notes', 'n1')).toEqual({ id: 'n1', userId: 'alice', title: 'A' })
+    expect(adapter.backups).toHaveLength(1)
   })
 
   it('runs nothing without a user and reports why', async () => {

@@ -3,6 +3,8 @@ import {
   type AutoSyncOptions,
   type BackupResult,
   createAutoSync,
+  type RestoreOptions,
+  type RestoreOutcome,
   type StorageSchema,
   type SyncStatus,
 } from '@autosync/core'
@@ -20,6 +22,8 @@ export interface CloudSync {
   forceSync(): Promise<CloudSyncResult<SyncStatus>>
   /** A full snapshot of the synced tables through the adapter's `backup`. */
   triggerBackup(): Promise<CloudSyncResult<BackupResult>>
+  /** Replaces the user's records with a backup (the latest unless `backupId`); needs `twoWay()` in the plugins. */
+  triggerRestore(options?: RestoreOptions): Promise<CloudSyncResult<RestoreOutcome>>
   /** The current status, read at call time (outside render). */
   getSyncStatus(): SyncStatus | null
   /** The live status; `null` while no user is signed in. */
@@ -100,7 +104,21 @@ export function useCloudSync<S extends StorageSchema = StorageSchema>(
     }
   }, [])
 
+  const triggerRestore = useCallback(
+    async (restoreOptions?: RestoreOptions): Promise<CloudSyncResult<RestoreOutcome>> => {
+      const entry = current.current
+      if (!entry) return { success: false, error: noUser }
+      try {
+        await entry.started
+        return { success: true, value: await entry.engine.restore(restoreOptions) }
+      } catch (error) {
+        return { success: false, error: describe(error) }
+      }
+    },
+    [],
+  )
+
   const getSyncStatus = useCallback(() => current.current?.engine.getStatus() ?? null, [])
   const status = useSyncStatus(autoSync)
-  return { forceSync, triggerBackup, getSyncStatus, status, autoSync }
+  return { forceSync, triggerBackup, triggerRestore, getSyncStatus, status, autoSync }
 }

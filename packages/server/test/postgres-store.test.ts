@@ -49,7 +49,7 @@ describe.skipIf(!url)('postgres store', () => {
     await store.runPushTransaction('unawaited', (transaction) => transaction.finishBatch([], finish))
     const push = store.runPushTransaction('unawaited', async (transaction) => {
       await transaction.writeRecords([
-        { table: 'notes', key: '"k"', value: {}, valueText: '{}', changeId: 'c:1', clientSeqs: {} },
+        { table: 'notes', key: '"k"', value: {}, valueText: '{}', changeId: 'c:1', timestamp: 1, clientSeqs: {} },
       ])
       // The batch id is taken; the work returns without waiting for the statement to fail.
       transaction.finishBatch(['c:1'], finish).catch(() => undefined)

@@ -1,6 +1,14 @@
 import { AutoSyncError } from '../errors'
 import { createAutoSync } from '../sync/auto-sync'
-import type { AutoSync, AutoSyncOptions, StorageEventListener, SyncStatus } from '../types'
+import type {
+  AutoSync,
+  AutoSyncOptions,
+  BackupResult,
+  RestoreOptions,
+  RestoreOutcome,
+  StorageEventListener,
+  SyncStatus,
+} from '../types'
 
 /** `configureAutoSync` takes every option but the user, which `initAutoSync` names. */
 export type AutoSyncServiceOptions = Omit<AutoSyncOptions, 'userId'>
@@ -41,6 +49,24 @@ export function setAutoSyncEnabled(enabled: boolean): void {
 /** The status of the default instance, or `null` before `initAutoSync`. */
 export function getAutoSyncStatus(): SyncStatus | null {
   return instance?.getStatus() ?? null
+}
+
+const notStarted = () => new AutoSyncError('[autosync] [compat] Call initAutoSync(userId) first')
+
+/** The seed's `triggerBackup`: a full snapshot of the active user's synced tables through the adapter. */
+export async function triggerBackup(): Promise<BackupResult> {
+  if (!instance) throw notStarted()
+  return instance.backup()
+}
+
+/**
+ * `triggerBackup`'s counterpart: replaces the active user's records with a backup (the latest unless `backupId`).
+ * Needs `twoWay()` among the configured plugins; refuses with `code: 'restore-would-discard'` while changes are
+ * pending unless `discardPending: true`.
+ */
+export async function triggerRestore(options?: RestoreOptions): Promise<RestoreOutcome> {
+  if (!instance) throw notStarted()
+  return instance.restore(options)
 }
 
 /** The default instance, for `syncNow`, `backup`, `subscribe`…; `undefined` before `initAutoSync`. */

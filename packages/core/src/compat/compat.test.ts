@@ -5,6 +5,7 @@ import { silentLogger } from '../runtime/defaults'
 import { openStorage } from '../storage'
 import { createFakeClock } from '../testing/fake-clock'
 import { createMemoryAdapter } from '../testing/memory-adapter'
+import { twoWay } from '../two-way'
 import type { StorageEvent } from '../types'
 import {
   configureAutoSync,
@@ -13,6 +14,8 @@ import {
   initAutoSync,
   setAutoSyncEnabled,
   storageEventManager,
+  triggerBackup,
+  triggerRestore,
 } from './index'
 
 it('runs one default instance in the seed’s style', async () => {
@@ -43,5 +46,29 @@ it('runs one default instance in the seed’s style', async () => {
   expect(getAutoSyncStatus()).toMatchObject({ isEnabled: false, phase: 'disabled' })
   await initAutoSync('u2')
   expect(getAutoSyncStatus()?.userId).toBe('u2')
+  await getAutoSync()?.stop()
+})
+
+it('triggerBackup and its counterpart triggerRestore work on the default instance', async () => {
+  const clock = createFakeClock()
+  const storage = await openStorage({
+    name: 'compat-restore',
+    version: 1,
+    tables: { notes: { keyPath: 'id' } },
+    indexedDB: new IDBFactory(),
+    broadcast: false,
+    clock,
+  })
+  const adapter = createMemoryAdapter()
+  await configureAutoSync({ storage, adapter, clock, logger: silentLogger, plugins: [twoWay()] })
+  await expect(triggerRestore()).rejects.toThrow(/initAutoSync/)
+  await initAutoSync('u1')
+  await storage.put('notes', { id: 'a', text: 'kept' })
+  await getAutoSync()?.syncNow()
+  expect(await triggerBackup()).toMatchObject({ records: 1 })
+  await storage.put('notes', { id: 'a', text: 'lost on purpose' })
+  await expect(triggerRestore()).rejects.toMatchObject({ code: 'restore-would-discard' })
+  expect(await triggerRestore({ discardPending: true })).toMatchObject({ records: 1 })
+  expect(await storage.get('notes', 'a')).toEqual({ id: 'a', text: 'kept' })
   await getAutoSync()?.stop()
 })

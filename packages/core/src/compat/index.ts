@@ -6,4 +6,6 @@ export {
   initAutoSync,
   setAutoSyncEnabled,
   storageEventManager,
+  triggerBackup,
+  triggerRestore,
 } from './auto-sync-service'

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors'
 import { consoleLogger, systemClock } from '../runtime/defaults'
-import { storageInternals } from '../runtime/internals'
+import { internals } from '../runtime/internals'
 import { createListeners } from '../runtime/listeners'
 import type {
   CaptureFilter,
@@ -168,7 +168,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
       connection.close()
     },
     // For the two-way entry: raw transactions over the same connection, validation context and event delivery.
-    [storageInternals]: { database, context, announce },
+    [internals]: { database, context, announce },
   } as Storage
   return storage as unknown as Storage<S>
 }

@@ -1,6 +1,6 @@
 import { AutoSyncError } from '../errors'
 import { browserNetwork, consoleLogger, mathRandom, systemClock } from '../runtime/defaults'
-import { engineInternals } from '../runtime/internals'
+import { internals } from '../runtime/internals'
 import type { AutoSync, AutoSyncOptions, StorageSchema, SyncPlugin } from '../types'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
@@ -15,12 +15,9 @@ import { createStatusStore } from './status-store'
 import { switchUser } from './switch-user'
 import { createSyncRun } from './sync-run'
 
-const notEnabled = (what: string, name: string) =>
-  Promise.reject(
-    new AutoSyncError(`[autosync] [sync] ${what} the twoWay() plugin from @autosync/core/two-way`, {
-      code: `${name}-not-enabled`,
-    }),
-  )
+/** `pull()` and `restore()` come with the `twoWay()` plugin of `@autosync/core/two-way`. */
+const notEnabled = (name: string) =>
+  Promise.reject(new AutoSyncError(`[autosync] ${name}() needs twoWay()`, { code: `${name}-not-enabled` }))
 
 /** Longest random wait before the sync that follows a reconnect, so tabs and devices do not all hit the backend at once. */
 const reconnectJitterMs = 1_000
@@ -176,7 +173,6 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       return reason
     },
     abort: () => run.abort(),
-    attempt: (manual) => run.attempt(manual),
     async loadUser() {
       status.set({ lastSyncTime: (await storage.metadata.get<number>(metadataKey(state.userId))) ?? null })
       await recount()
@@ -201,6 +197,11 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     })
   }
 
+  const setUp = (plugin: SyncPlugin) => {
+    const teardown = !teardowns.has(plugin) && plugin.setup?.(autoSync)
+    if (teardown) teardowns.set(plugin, teardown)
+  }
+
   const onPageHide = () => {
     if (tabs.isLeader() && state.pendingChanges + state.bufferedEvents > 0) void run.attempt(true)
   }
@@ -217,6 +218,8 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     async start() {
       if (state.started) return
       installFilter()
+      // `stop()` tore the plugins down: a restarted engine sets them up again.
+      plugins.forEach(setUp)
       detach = [
         watchCaptures(engine),
         network.subscribe(onOnline),
@@ -277,14 +280,14 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       )
       refresh()
     },
-    pull: () => engine.pullNow?.() ?? notEnabled('pull() needs', 'pull'),
-    restore: (restoreOptions) => engine.restore?.(restoreOptions) ?? notEnabled('restore() needs', 'restore'),
+    // `twoWay()` replaces both while it is in use.
+    pull: () => notEnabled('pull'),
+    restore: () => notEnabled('restore'),
     switchUser: (next) => switchUser(engine, next),
     purgeUser: (purged) => storage.outbox.purgeUser(purged).then(recountAll),
     use(plugin) {
       plugins.push(plugin)
-      const teardown = plugin.setup?.(autoSync)
-      if (teardown) teardowns.set(plugin, teardown)
+      setUp(plugin)
       return () => {
         const index = plugins.indexOf(plugin)
         if (index >= 0) plugins.splice(index, 1)
@@ -296,7 +299,7 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     subscribe: status.subscribe,
     on: lifecycle.on as AutoSync['on'],
   }
-  ;(autoSync as unknown as Record<symbol, Engine>)[engineInternals] = engine
+  ;(autoSync as unknown as Record<symbol, Engine>)[internals] = engine
   status.subscribe((next) => tabs.publish(next))
   storage.setActiveUser(state.userId)
   installFilter()

@@ -54,15 +54,13 @@ export interface Engine {
   abort(): Promise<void>
   /** Reads the active user's last sync time and counts, opening a burst for what is pending. */
   loadUser(): Promise<void>
-  /** One attempt: push, then pull when two-way sync is on (`manual` bypasses the schedule). */
-  attempt(manual: boolean): Promise<void>
   /** Two-way hooks, installed by `twoWay()`: base revisions before a push, revisions and conflicts after it. */
   beforePush?(changes: Change[]): Promise<void>
   afterPush?(result: PushResult): Promise<void>
   /** Pulls every page; resolves `true` when resolved conflicts wait to be pushed. */
   pull?(context: AdapterContext): Promise<boolean>
-  pullNow?: AutoSync['pull']
-  restore?: AutoSync['restore']
+  /** A backend without conditional writes: pull before pushing, so conflicts are settled before a blind write. */
+  pullFirst?: boolean
 }
 
 export const metadataKey = (userId: string | null) => `autosync.lastSyncTime.${userId}`

@@ -82,10 +82,10 @@ export function createSyncRun(engine: Engine, options: AutoSyncOptions, policy: 
               status.set({ lastError: refused })
             },
           })
-        done = await push(untilSeq)
+        done = await push(engine.pullFirst && (await engine.pull!(context)) ? state.latestSeq || untilSeq : untilSeq)
         // Resolved conflicts are pushed in the same attempt; a few rounds settle a record edited on both sides.
         for (let round = 0; round < 3 && !abort.signal.aborted && (await engine.pull?.(context)); round++) {
-          done += await push(state.latestSeq)
+          done += await push(state.latestSeq || untilSeq)
         }
       } catch (caught) {
         error = caught ?? new Error('unknown failure')

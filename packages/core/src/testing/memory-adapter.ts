@@ -21,6 +21,8 @@ export interface MemoryAdapterOptions {
    * emulates a log backend (S3) that stores every change and settles conflicts on pull. Default true.
    */
   conditionalWrites?: boolean
+  /** Pull a merged partial update as only its changed fields, like a backend that keeps deltas. Default false. */
+  pullPartial?: boolean
   /** Default `memory`. */
   name?: string
   /** Called for each push before it is applied; throw an AdapterError to simulate a backend failure. */
@@ -151,13 +153,14 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     const revision = revisionText(user.log.length + 1)
     user.revisions.set(recordId(change.table, change.key), revision)
     const stored = table.get(change.key)
-    // A merged partial update travels as one: only the changed fields, which a puller merges into its copy.
+    // A merged partial update is pulled with the fields it changed: the whole record, or (`pullPartial`) just those.
     const partial = partialUpdates && change.changedFields && current && stored ? change.changedFields : undefined
-    const pulled = partial
-      ? Object.fromEntries(
-          partial.filter((field) => Object.hasOwn(stored!, field)).map((field) => [field, stored![field]]),
-        )
-      : stored
+    const pulled =
+      partial && options.pullPartial
+        ? Object.fromEntries(
+            partial.filter((field) => Object.hasOwn(stored!, field)).map((field) => [field, stored![field]]),
+          )
+        : stored
     user.log.push({
       table: change.table,
       key: change.key,

@@ -3,10 +3,10 @@ import { changeIdentity } from '../storage/coalesce'
 import { metadataStore, outboxStore, versionsPerEntry } from '../storage/constants'
 import { acknowledgeIn, foldOutbox } from '../storage/outbox'
 import { ownerOf } from '../storage/prepare'
-import { result, whenDone } from '../storage/request'
+import { result } from '../storage/request'
 import type { ConflictChoice, RecordKey, StorageEvent } from '../types'
 import { jsonEqual } from './equal'
-import type { StorageInternals } from './internals'
+import { type StorageInternals, writeAll } from './internals'
 import type { AcceptedRemote } from './remote-input'
 import type { ConflictResolver } from './resolvers'
 import { revisionKey } from './revisions'
@@ -39,13 +39,19 @@ type Value = Record<string, unknown>
 
 const writerOf = (changeId: string | undefined) => changeId?.slice(0, changeId.lastIndexOf(':')) ?? ''
 
+/** Whether the remote value holds only its changed fields (a backend may also send the whole record with them). */
+const isPartial = ({ value, changedFields, table }: AcceptedRemote) =>
+  changedFields !== undefined &&
+  value !== undefined &&
+  Object.keys(value).every((field) => field === table.keyPath || changedFields.includes(field))
+
 /** A partial remote update merges into the stored record; fields listed but absent from the value are removed. */
 function incomingValue(change: AcceptedRemote, current: Value | undefined): Value | null {
   if (change.op === 'delete') return null
   const value = change.value!
-  if (!change.changedFields) return value
+  if (!isPartial(change)) return value
   const merged: Value = { ...current, [change.table.keyPath]: change.key }
-  for (const field of change.changedFields) {
+  for (const field of change.changedFields!) {
     if (Object.hasOwn(value, field)) merged[field] = value[field]
     else delete merged[field]
   }
@@ -64,13 +70,9 @@ export async function applyPage(
   const { internals, userId, clientId } = setup
   const { context } = internals
   const tableNames = [...new Set(changes.map((change) => change.table.name))]
-  const database = await internals.database()
-  const transaction = database.transaction([...tableNames, outboxStore, metadataStore], 'readwrite')
-  const done = whenDone(transaction)
-  done.catch(() => {})
-  const metadata = transaction.objectStore(metadataStore)
   const outcome: PageOutcome = { applied: 0, conflicts: [], events: [] }
-  try {
+  return writeAll(internals, 'pull', tableNames, async (transaction) => {
+    const metadata = transaction.objectStore(metadataStore)
     // Every read is issued at once; nothing but IndexedDB is awaited inside the transaction.
     const pendingRead = foldOutbox(transaction, { userId })
     const currentReads = changes.map((change) => result(transaction.objectStore(change.table.name).get(change.key)))
@@ -83,7 +85,7 @@ export async function applyPage(
     const revisions = await Promise.all(revisionReads)
     // Later changes of a page see what earlier ones of the same record did.
     const seen = new Map<string, { value: Value | undefined; revision: string | undefined }>()
-    const queued: OutboxChange[] = []
+    const queued: { timestamp: number; changes: OutboxChange[] }[] = []
     const acknowledged: FoldedChange[] = []
     const now = context.clock.now()
 
@@ -97,9 +99,7 @@ export async function applyPage(
       const store = transaction.objectStore(change.table.name)
       const current = state.value
       if (current && ownerOf(context, current) !== userId) {
-        setup.logger.warn(
-          `[autosync] [pull] "${change.table.name}" ${String(change.key)} belongs to another user; skipped`,
-        )
+        setup.logger.warn('[autosync] [pull] skipped a record of another user', change.key)
         continue
       }
       const echo = change.changeId !== undefined && writerOf(change.changeId) === clientId
@@ -113,9 +113,9 @@ export async function applyPage(
             type: next ? (current ? 'update' : 'create') : 'delete',
             table: change.table.name,
             key: change.key,
-            ...(next && { value: next }),
-            ...(current && { previous: current }),
-            ...(changedFields && { changedFields }),
+            value: next ?? undefined,
+            previous: current,
+            changedFields,
             userId: ownerOf(context, next ?? current),
             timestamp: now,
             origin: 'remote',
@@ -138,8 +138,8 @@ export async function applyPage(
           key: change.key,
           local: local.op === 'delete' ? null : (current ?? null),
           remote,
-          ...(local.changedFields && { localChangedFields: local.changedFields }),
-          ...(change.changedFields && { remoteChangedFields: change.changedFields }),
+          localChangedFields: local.changedFields,
+          remoteChangedFields: change.changedFields,
           localTimestamp: local.timestamp,
           remoteTimestamp: change.timestamp,
           localClientId: clientId,
@@ -158,7 +158,8 @@ export async function applyPage(
         outcome.conflicts.push({ table: change.table.name, key: change.key, choice })
         acknowledged.push(local)
         pending.delete(identity)
-        if (choice !== 'remote') {
+        // A partial remote value was completed from the local record: only a whole one can prove the result equal.
+        if (choice !== 'remote' || isPartial(change)) {
           // Still pending: a later change to this record in the same page meets the resolution.
           pending.set(identity, { ...local, op: chosen ? 'put' : 'delete', changedFields: undefined })
           // The resolution stays queued, based on the remote revision, so the backend accepts it.
@@ -166,11 +167,15 @@ export async function applyPage(
             table: change.table.name,
             key: change.key,
             op: chosen ? 'put' : 'delete',
+            json: chosen ? JSON.stringify(chosen) : undefined,
             created: false,
             userId,
           }
-          if (chosen) outgoing.json = JSON.stringify(chosen)
-          queued.push(outgoing)
+          // It keeps the writer clock of what won, so last-write-wins elsewhere still compares real writes.
+          queued.push({
+            timestamp: choice === 'local' ? local.timestamp : Math.max(local.timestamp, change.timestamp),
+            changes: [outgoing],
+          })
         }
         if (!jsonEqual(chosen, current ?? null)) write(chosen)
         outcome.applied++
@@ -186,17 +191,9 @@ export async function applyPage(
     }
     metadata.put(cursor, setup.cursorKey)
     if (acknowledged.length > 0) await acknowledgeIn(transaction, acknowledged)
-    if (queued.length > 0) {
-      const id = (await result(transaction.objectStore(outboxStore).add({ timestamp: now, changes: queued }))) as number
-      outcome.queuedSeq = id * versionsPerEntry + queued.length - 1
-    }
-    transaction.commit?.()
-    await done
-  } catch (error) {
-    try {
-      transaction.abort()
-    } catch {}
-    throw error
-  }
-  return outcome
+    // One outbox entry per resolution: an entry's timestamp is its changes' writer clock.
+    for (const entry of queued)
+      outcome.queuedSeq = ((await result(transaction.objectStore(outboxStore).add(entry))) as number) * versionsPerEntry
+    return outcome
+  })
 }

@@ -2,7 +2,6 @@
 export function jsonEqual(left: unknown, right: unknown): boolean {
   if (left === right) return true
   if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false
-  if (Array.isArray(left) !== Array.isArray(right)) return false
   const leftKeys = Object.keys(left)
   if (leftKeys.length !== Object.keys(right).length) return false
   return leftKeys.every(

@@ -1,8 +1,9 @@
 import { AutoSyncError } from '../errors'
-import { engineInternals, storageInternals } from '../runtime/internals'
+import { internals as internalsKey } from '../runtime/internals'
 import { metadataStore } from '../storage/constants'
 import { result, transact } from '../storage/request'
 import type { Engine } from '../sync/engine'
+import { errorInfo } from '../sync/failures'
 import type { AutoSync, Change, PullResult, SyncPlugin } from '../types'
 import type { StorageInternals } from './internals'
 import { pullAll } from './pull-cycle'
@@ -30,16 +31,15 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
   return {
     name: 'two-way',
     setup(autoSync: AutoSync) {
-      const engine = (autoSync as unknown as Record<symbol, Engine>)[engineInternals]
-      const internals = (autoSync.storage as unknown as Record<symbol, StorageInternals>)[storageInternals]
-      if (!engine || !internals) throw new AutoSyncError('[autosync] [two-way] needs an engine from createAutoSync')
+      const engine = (autoSync as unknown as Record<symbol, Engine>)[internalsKey]!
+      const internals = (autoSync.storage as unknown as Record<symbol, StorageInternals>)[internalsKey]!
       const { adapter } = autoSync
       if (!adapter.pull || !adapter.capabilities.pull) {
-        throw new AutoSyncError(`[autosync] [two-way] the "${adapter.name}" adapter cannot pull`)
+        throw new AutoSyncError(`[autosync] ${adapter.name} cannot pull`)
       }
       const { state, clock, storage } = engine
       const database = internals.database
-      const totals = { applied: 0, conflicts: 0 }
+      let totals = { applied: 0, conflicts: 0 }
       let failure: unknown
       let pulled = false
 
@@ -50,7 +50,7 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
       // A push names revisions by change id; the records they belong to are remembered per batch.
       let pushed: Change[] = []
       engine.beforePush = (changes) =>
-        transact(database, 'two-way.bases', metadataStore, 'readonly', async (transaction) => {
+        transact(database, 'bases', metadataStore, 'readonly', async (transaction) => {
           pushed = changes
           const store = transaction.objectStore(metadataStore)
           const bases = await Promise.all(
@@ -61,20 +61,16 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
           })
         })
       engine.afterPush = async (pushResult) => {
-        const revisions = pushResult?.revisions
-        const byId = new Map(pushed.map((change) => [change.changeId, change]))
-        const known = Object.entries(revisions ?? {}).filter(
-          ([changeId, revision]) => byId.has(changeId) && typeof revision === 'string',
-        )
-        if (known.length === 0) return
-        await transact(database, 'two-way.revisions', metadataStore, 'readwrite', (transaction) => {
-          const store = transaction.objectStore(metadataStore)
-          // Also under a newer pending edit: its push is then based on this device's own last write.
-          for (const [changeId, revision] of known) {
-            const change = byId.get(changeId)!
-            store.put(revision, revisionKey(change.table, change.key))
-          }
-        })
+        const revisions = pushResult?.revisions ?? {}
+        const known = pushed.filter((change) => typeof revisions[change.changeId] === 'string')
+        if (known.length > 0)
+          await transact(database, 'revisions', metadataStore, 'readwrite', (transaction) => {
+            // Also under a newer pending edit: its push is then based on this device's own last write.
+            for (const change of known)
+              transaction
+                .objectStore(metadataStore)
+                .put(revisions[change.changeId], revisionKey(change.table, change.key))
+          })
       }
       engine.pull = async (context) => {
         pulled = false
@@ -86,39 +82,25 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
           return outcome.queued
         } catch (error) {
           failure = error
-          if (!context.signal.aborted) {
-            const message = error instanceof Error ? error.message : String(error)
-            engine.emit({ type: 'pull-failed', error: { message, kind: 'unknown', retryable: true, at: clock.now() } })
-          }
+          if (!context.signal.aborted) engine.emit({ type: 'pull-failed', error: errorInfo(error, clock.now()) })
           throw error
         }
       }
-      engine.pullNow = async (): Promise<PullResult> => {
-        if (state.started && !engine.tabs.isLeader()) {
-          // Only the leader tab pulls; a follower asks it to sync.
-          await autoSync.syncNow()
-          return { applied: 0, conflicts: 0 }
-        }
-        const before = { ...totals }
-        failure = undefined
-        pulled = false
-        await engine.attempt(true)
-        if (!pulled) {
-          throw AutoSyncError.isInstance(failure)
-            ? failure
-            : new AutoSyncError(
-                `[autosync] [two-way] pull failed: ${engine.status.get().lastError?.message ?? failure}`,
-                {
-                  cause: failure,
-                  code: 'pull-failed',
-                },
-              )
-        }
-        return { applied: totals.applied - before.applied, conflicts: totals.conflicts - before.conflicts }
+      const pull = async (): Promise<PullResult> => {
+        totals = { applied: 0, conflicts: 0 }
+        failure = pulled = false
+        // One attempt pushes then pulls; in a follower tab the leader runs it (only the leader pulls).
+        await autoSync.syncNow()
+        if (pulled || (state.started && !engine.tabs.isLeader())) return totals
+        throw AutoSyncError.isInstance(failure)
+          ? failure
+          : new AutoSyncError(`[autosync] pull failed: ${engine.status.get().lastError?.message}`, {
+              code: 'pull-failed',
+            })
       }
-      engine.restore = async (restoreOptions) => {
+      const restore: AutoSync['restore'] = async (restoreOptions) => {
         const outcome = await restoreBackup(engine, internals, adapter, restoreOptions)
-        await engine.pullNow!()
+        await pull()
         return outcome
       }
 
@@ -146,18 +128,22 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
         subscribeLive()
         requestPull()
       })
-      if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisible)
+      globalThis.document?.addEventListener('visibilitychange', onVisible)
+      const original = { pull: autoSync.pull, restore: autoSync.restore }
+      Object.assign(autoSync, { pull, restore })
       state.pulls = true
+      engine.pullFirst = !adapter.capabilities.conditionalWrites
       requestPull()
       subscribeLive()
       return () => {
         offLeader()
         offUser()
         unsubscribe?.()
-        if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisible)
+        globalThis.document?.removeEventListener('visibilitychange', onVisible)
         state.pulls = false
         state.pullAt = null
-        for (const hook of ['beforePush', 'afterPush', 'pull', 'pullNow', 'restore'] as const) delete engine[hook]
+        Object.assign(autoSync, original)
+        for (const hook of ['beforePush', 'afterPush', 'pull', 'pullFirst'] as const) delete engine[hook]
       }
     },
   }

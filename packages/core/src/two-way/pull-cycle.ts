@@ -1,6 +1,6 @@
 import { AdapterError } from '../errors'
 import type { Engine } from '../sync/engine'
-import type { AdapterContext, PullResponse, SyncAdapter } from '../types'
+import type { AdapterContext, PendingChange, PullResponse, SyncAdapter } from '../types'
 import { isPlainObject } from '../validation'
 import { applyPage } from './apply-page'
 import type { StorageInternals } from './internals'
@@ -26,22 +26,16 @@ export interface PullTotals {
 const protocolError = (message: string) =>
   new AdapterError(`[autosync] [pull] ${message}`, { kind: 'protocol', retryable: true })
 
-const decimal = /^\d{1,15}$/
-
 /** A page the engine can trust the shape of; anything else applies nothing. */
 function checkPage(response: unknown, requested: string | null): PullResponse {
   const page = response as PullResponse
-  if (!isPlainObject(response) || !Array.isArray(page.changes)) throw protocolError('a page needs a changes array')
-  if (typeof page.hasMore !== 'boolean') throw protocolError('a page needs hasMore')
-  if (page.cursor !== null && typeof page.cursor !== 'string') throw protocolError('the cursor must be a string')
-  const backwards =
-    (requested !== null && page.cursor === null) ||
-    (requested !== null &&
-      decimal.test(requested) &&
-      decimal.test(page.cursor ?? '') &&
-      Number(page.cursor) < Number(requested))
-  if (backwards) throw protocolError(`the cursor went backwards (${requested} → ${page.cursor})`)
-  if (page.hasMore && page.cursor === requested) throw protocolError('hasMore without a new cursor')
+  if (!isPlainObject(response) || !Array.isArray(page.changes)) throw protocolError('no changes array')
+  if (typeof page.hasMore !== 'boolean') throw protocolError('no hasMore')
+  if (page.cursor !== null && typeof page.cursor !== 'string') throw protocolError('bad cursor')
+  // Opaque cursors only compare when both are numbers (NaN compares false); none after one always goes back.
+  const backwards = (requested !== null && page.cursor === null) || Number(page.cursor) < Number(requested)
+  if (backwards) throw protocolError(`cursor went back to ${page.cursor}`)
+  if (page.hasMore && page.cursor === requested) throw protocolError('hasMore, same cursor')
   return page
 }
 
@@ -64,21 +58,12 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
       const verdict = checkRemote(internals.context, userId, input)
       if ('accepted' in verdict) accepted.push(verdict.accepted)
       else if ('foreign' in verdict) {
-        logger.warn(`[autosync] [pull] dropped "${verdict.table}" ${verdict.key}: it names another user`)
+        logger.warn('[autosync] [pull] dropped a record of another user', verdict)
       } else {
         const { table, key: recordKey } = verdict
         refused.push({
-          // A negative version names the dead letter and matches no outbox entry.
-          change: {
-            table,
-            key: recordKey,
-            op: 'put',
-            created: false,
-            seq: -(failedAt * 1000 + index),
-            firstSeq: -1,
-            timestamp: failedAt,
-            userId,
-          },
+          // A negative version names the dead letter and matches no outbox entry; the value stays on the backend.
+          change: { table, key: recordKey, seq: -(failedAt * 1000 + index) } as PendingChange,
           reason: verdict.refused,
           kind: 'rejected',
           direction: 'pull',
@@ -98,6 +83,7 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
     if (refused.length > 0) {
       for (const deadLetter of await storage.deadLetters.add(refused))
         engine.emit({ type: 'change-dead-lettered', deadLetter })
+      await engine.recount()
     }
     for (const conflict of outcome.conflicts) engine.emit({ type: 'conflict-resolved', ...conflict })
     cursor = page.cursor
@@ -108,18 +94,11 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
       pullCursor: cursor,
       pullProgress: { pages, applied: totals.applied },
       conflicts: (status.get().conflicts ?? 0) + outcome.conflicts.length,
-      ...(refused.length > 0 && { deadLetters: status.get().deadLetters + refused.length }),
     })
     if (!page.hasMore) break
   }
   const end = clock.now()
   status.set({ lastPullTime: end, pullProgress: null })
-  engine.emit({
-    type: 'pull-succeeded',
-    applied: totals.applied,
-    conflicts: totals.conflicts,
-    cursor,
-    durationMs: end - startedAt,
-  })
+  engine.emit({ type: 'pull-succeeded', ...totals, durationMs: end - startedAt })
   return totals
 }

@@ -1,4 +1,3 @@
-import { AutoSyncError } from '../errors'
 import { assertKey, type TableConfig, type WriteContext } from '../storage/prepare'
 import type { RecordKey, RemoteChange } from '../types'
 import { isPlainObject, parseJsonSafely, serializeRecord } from '../validation'
@@ -22,7 +21,6 @@ export type RemoteVerdict =
   | { foreign: string; table: string; key: RecordKey }
 
 const dangerousText = /__proto__|constructor|prototype|\\u/
-const text = (value: unknown) => (typeof value === 'string' ? value : String(value))
 const isStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
 
@@ -31,46 +29,47 @@ const isStringList = (value: unknown): value is string[] =>
  * `maxRecordBytes`, and a record naming another user (by `userIdField`) is not this user's to apply.
  */
 export function checkRemote(context: WriteContext, userId: string | null, input: unknown): RemoteVerdict {
-  const change = (isPlainObject(input) ? input : {}) as Partial<RemoteChange>
-  const tableName = text(change.table)
-  const key = (typeof change.key === 'number' ? change.key : text(change.key)) as RecordKey
+  const object = isPlainObject(input)
+  const change = (object ? input : {}) as Partial<RemoteChange>
+  const tableName = String(change.table)
+  const key = (typeof change.key === 'number' ? change.key : String(change.key)) as RecordKey
   const refuse = (reason: string): RemoteVerdict => ({ refused: `[autosync] [pull] ${reason}`, table: tableName, key })
-  if (!isPlainObject(input)) return refuse('a change must be an object')
+  if (!object) return refuse('not an object')
   const table = context.tables.get(tableName)
-  if (!table?.sync) return refuse(`unknown or local-only table "${tableName}"`)
-  if (change.op !== 'put' && change.op !== 'delete') return refuse(`op must be put or delete`)
-  if (typeof change.revision !== 'string' || change.revision === '') return refuse('revision must be a string')
-  if (change.changeId !== undefined && typeof change.changeId !== 'string') return refuse('changeId must be a string')
+  if (!table?.sync) return refuse(`no synced table ${tableName}`)
+  if (change.op !== 'put' && change.op !== 'delete') return refuse('bad op')
+  if (typeof change.revision !== 'string' || change.revision === '') return refuse('bad revision')
+  if (change.changeId !== undefined && typeof change.changeId !== 'string') return refuse('bad changeId')
   if (change.changedFields !== undefined && !isStringList(change.changedFields)) {
-    return refuse('changedFields must be a list of field names')
+    return refuse('bad changedFields')
   }
   try {
     assertKey(context, table, change.key)
   } catch (error) {
-    return refuse(AutoSyncError.isInstance(error) ? error.message : 'invalid key')
+    return refuse((error as Error).message)
   }
   const accepted: AcceptedRemote = {
     table,
     key: change.key as RecordKey,
     op: change.op,
     revision: change.revision,
-    timestamp: typeof change.timestamp === 'number' && Number.isFinite(change.timestamp) ? change.timestamp : 0,
+    changeId: change.changeId,
+    timestamp: Number.isFinite(change.timestamp) ? change.timestamp! : 0,
   }
-  if (change.changeId !== undefined) accepted.changeId = change.changeId
   if (change.op === 'put') {
-    if (!isPlainObject(change.value)) return refuse('a put needs a record object')
+    if (!isPlainObject(change.value)) return refuse('not a record')
     let json: string
     try {
       json = serializeRecord(table.name, change.key, change.value, context.maxRecordBytes)
     } catch (error) {
-      return refuse(AutoSyncError.isInstance(error) ? error.message : 'the record is not JSON')
+      return refuse((error as Error).message)
     }
     // Reparsing drops `__proto__`, `constructor` and `prototype` keys; most records never name one.
     const value = dangerousText.test(json) ? parseJsonSafely<Record<string, unknown>>(json) : change.value
     if (change.changedFields) accepted.changedFields = change.changedFields
-    else if (value[table.keyPath] !== change.key) return refuse(`the record's ${table.keyPath} is not its key`)
+    else if (value[table.keyPath] !== change.key) return refuse('key mismatch')
     const owner = context.userIdField === undefined ? undefined : value[context.userIdField]
-    if (owner !== undefined && owner !== userId) return { foreign: text(owner), table: tableName, key: accepted.key }
+    if (owner !== undefined && owner !== userId) return { foreign: String(owner), table: tableName, key: accepted.key }
     accepted.value = value
   }
   return { accepted }

@@ -1,11 +1,11 @@
 import { AutoSyncError } from '../errors'
-import { metadataStore, outboxStore } from '../storage/constants'
+import { metadataStore } from '../storage/constants'
 import { acknowledgeIn, foldOutbox } from '../storage/outbox'
 import { ownerOf } from '../storage/prepare'
-import { walkCursor, whenDone } from '../storage/request'
+import { walkCursor } from '../storage/request'
 import type { Engine } from '../sync/engine'
 import type { RestoreOptions, RestoreOutcome, StorageEvent, SyncAdapter } from '../types'
-import type { StorageInternals } from './internals'
+import { type StorageInternals, writeAll } from './internals'
 import { checkRemote } from './remote-input'
 import { cursorKey } from './revisions'
 
@@ -23,27 +23,19 @@ export async function restoreBackup(
 ): Promise<RestoreOutcome> {
   const { storage, state, clock, logger } = engine
   const userId = state.userId
-  if (!adapter.restore)
-    throw restoreError(`the "${adapter.name}" adapter cannot restore backups`, 'restore-unsupported')
   const pending = await storage.outbox.count({ userId })
   if (pending > 0 && !options.discardPending) {
-    throw restoreError(
-      `${pending} local changes are pending; restoring would discard them (pass discardPending: true)`,
-      'restore-would-discard',
-    )
+    throw restoreError(`${pending} pending changes: pass discardPending`, 'restore-would-discard')
   }
   await engine.abort()
   const context = { signal: new AbortController().signal, userId, clientId: storage.clientId, logger }
-  const { snapshot, cursor = null } = await adapter.restore(
-    { userId, ...(options.backupId && { backupId: options.backupId }) },
-    context,
-  )
-  if (!snapshot)
-    throw restoreError(`no backup${options.backupId ? ` "${options.backupId}"` : ''} to restore`, 'backup-not-found')
+  const { snapshot, cursor = null } = (await adapter.restore?.({ userId, backupId: options.backupId }, context)) ?? {}
+  // An adapter without restore has no backup to give either.
+  if (!snapshot) throw restoreError(`${adapter.name}: no backup ${options.backupId ?? ''}`, 'backup-not-found')
   const { context: writeContext } = internals
   const tables = storage.syncedTables
   const records = tables.map((table) =>
-    (Array.isArray(snapshot.tables?.[table]) ? snapshot.tables[table]! : []).flatMap((value) => {
+    [snapshot.tables?.[table] ?? []].flat().flatMap((value) => {
       const keyPath = writeContext.tables.get(table)!.keyPath
       const verdict = checkRemote(writeContext, userId, {
         table,
@@ -53,19 +45,13 @@ export async function restoreBackup(
         revision: 'backup',
       })
       if ('accepted' in verdict) return [verdict.accepted.value!]
-      logger.warn(
-        `[autosync] [restore] skipped a "${table}" record: ${'refused' in verdict ? verdict.refused : 'another user'}`,
-      )
+      logger.warn('[autosync] [restore] skipped a record', table, verdict)
       return []
     }),
   )
-  const database = await internals.database()
-  const transaction = database.transaction([...tables, outboxStore, metadataStore], 'readwrite')
-  const done = whenDone(transaction)
-  done.catch(() => {})
   const now = clock.now()
   const events: StorageEvent[] = []
-  try {
+  await writeAll(internals, 'restore', [...tables], async (transaction) => {
     await Promise.all(
       tables.map((table, index) => {
         const store = transaction.objectStore(table)
@@ -85,28 +71,9 @@ export async function restoreBackup(
     )
     await acknowledgeIn(transaction, await foldOutbox(transaction, { userId }))
     transaction.objectStore(metadataStore).put(cursor, cursorKey(adapter.name, userId))
-    await done
-  } catch (error) {
-    try {
-      transaction.abort()
-    } catch {}
-    throw error
-  }
-  const restored = records.reduce((sum, list) => sum + list.length, 0)
-  records.forEach((list, index) => {
-    for (const value of list) {
-      const table = tables[index]!
-      events.push({
-        type: 'create',
-        table,
-        key: value[writeContext.tables.get(table)!.keyPath] as never,
-        value,
-        userId,
-        timestamp: now,
-        origin: 'remote',
-      })
-    }
   })
+  const restored = records.flat().length
+  // One `clear` per table (origin remote) tells listeners to read the table again, as after `storage.clear`.
   internals.announce(events)
   await engine.recount()
   engine.emit({ type: 'restore-succeeded', backupId: snapshot.backupId, records: restored })

@@ -110,9 +110,9 @@ export type SyncLifecycleEvent =
   | { type: 'pull-started'; cursor: string | null; at: number }
   | {
       type: 'pull-succeeded'
+      /** Remote changes applied and conflicts resolved by this pull (the cursor is in the status). */
       applied: number
       conflicts: number
-      cursor: string | null
       durationMs: number
       at: number
     }

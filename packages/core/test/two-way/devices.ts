@@ -23,7 +23,7 @@ export interface DevicesOptions {
 export async function createBackend(options: DevicesOptions = {}) {
   const clock = createFakeClock({ start: 1_000_000 })
   const adapter = createMemoryAdapter({ maxBatchSize: 500, ...options.adapter })
-  const devices: Device[] = []
+  const devices: { close(): Promise<void> }[] = []
 
   async function openDevice(name: string, indexedDB = new IDBFactory(), userId = 'u1') {
     const logger = quietLogger()

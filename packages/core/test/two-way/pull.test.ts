@@ -56,7 +56,7 @@ describe('pull', () => {
   })
 
   it('merges partial remote updates into the stored record', async () => {
-    backend = await createBackend()
+    backend = await createBackend({ adapter: { pullPartial: true } })
     const a = await backend.openDevice('a')
     const b = await backend.openDevice('b')
     await a.storage.put('notes', { id: 'n', userId: 'u1', title: 'T', body: 'B' })
@@ -69,7 +69,6 @@ describe('pull', () => {
       value: { title: 'T2' },
       changedFields: ['title'],
     })
-    // The memory backend stores merged records; hand B the bare partial change as a REST server would.
     await b.autoSync.pull()
     expect((await b.notes()).n).toEqual({ id: 'n', userId: 'u1', title: 'T2', body: 'B' })
   })
@@ -113,9 +112,14 @@ describe('pull', () => {
     const b = await backend.openDevice('b')
     await a.storage.put('notes', { id: 'n', userId: 'u1', text: 'from a' })
     await a.autoSync.syncNow()
-    editDuringPull = () => b.storage.put('notes', { id: 'n', userId: 'u1', text: 'from b, during the pull' })
+    // The page was read before this edit: applying it must meet the edit as a conflict, and the later write wins.
+    editDuringPull = async () => {
+      await backend.clock.advance(1)
+      await b.storage.put('notes', { id: 'n', userId: 'u1', text: 'from b, during the pull' })
+    }
     await b.autoSync.pull()
     expect((await b.notes()).n).toMatchObject({ text: 'from b, during the pull' })
+    expect(b.lifecycle.find((event) => event.type === 'conflict-resolved')).toMatchObject({ key: 'n', choice: 'local' })
     await b.autoSync.syncNow()
     await a.autoSync.pull()
     expect(backend.serverNotes().n).toMatchObject({ text: 'from b, during the pull' })

@@ -7,6 +7,7 @@ import { element } from './dom'
 import { displayText } from './format'
 import { renderHeader } from './header'
 import { createModel } from './model'
+import { renderPull } from './pull'
 import { renderBuffered, renderFailures, renderHistory, renderOutbox, renderSkipped } from './sections'
 import { panelCss } from './styles'
 
@@ -91,6 +92,7 @@ export function createPanel(
       }),
       renderSkipped(model, filter, at),
       renderHistory(model),
+      ...renderPull(model, at),
       ...(model.readError ? [element('p', 'message bad', `Could not read the outbox: ${model.readError}`)] : []),
     )
   }

@@ -59,12 +59,21 @@ export interface HistoryRow {
   detail: string
 }
 
+export interface ConflictRow {
+  at: number
+  table: string
+  key: RecordKey
+  choice: 'local' | 'remote' | 'merged' | 'deleted'
+}
+
 export interface PanelModel {
   status: SyncStatus
   buffered: CappedList<BufferedRow>
   failures: CappedList<FailureRow>
   skipped: CappedList<SkippedRow>
   history: CappedList<HistoryRow>
+  /** Conflicts settled by two-way sync's resolver. */
+  conflicts: CappedList<ConflictRow>
   outbox: OutboxSummary | null
   deadLetters: DeadLetter[]
   /** Why auto-sync was last disabled, while it is. */
@@ -80,6 +89,7 @@ export function createModel(autoSync: AutoSync, options: DevtoolsOptions, onChan
     failures: new CappedList(50),
     skipped: new CappedList(100),
     history: new CappedList(20),
+    conflicts: new CappedList(50),
     outbox: null,
     deadLetters: [],
     disabledReason: null,
@@ -176,6 +186,9 @@ export function createModel(autoSync: AutoSync, options: DevtoolsOptions, onChan
       case 'sync-disabled':
         model.disabledReason = event.reason
         break
+      case 'conflict-resolved':
+        model.conflicts.add({ at: event.at, table: event.table, key: event.key, choice: event.choice })
+        break
       case 'change-skipped':
         model.skipped.add({
           at: event.at,
@@ -222,6 +235,7 @@ export function createModel(autoSync: AutoSync, options: DevtoolsOptions, onChan
     'user-switched',
     'leader-changed',
     'auth-required',
+    'conflict-resolved',
   ] as const
   const teardowns = [
     autoSync.subscribe(onStatus),

@@ -139,6 +139,40 @@ describe('devtools panel on a real engine in Chromium', () => {
     await page.close()
   })
 
+  it('shows the last pull, the cursor and each conflict with the policy’s choice', async () => {
+    const page = await openHarness(fixture, { twoWay: true })
+    await openPanel(page)
+    await inPage(page, async (harness) => {
+      await harness.clock.advance(0)
+      await harness.write('notes', 'shared', { body: 'body' })
+      await harness.engine.syncNow()
+      // Another device edits the title while this one edits the body, offline.
+      harness.memory.writeRemote('alice', {
+        table: 'notes',
+        key: 'shared',
+        op: 'put',
+        value: { id: 'shared', userId: 'alice', title: 'remote title', body: 'body' },
+        changedFields: ['title'],
+      })
+      await harness.storage.update('notes', 'shared', { body: 'local body' })
+      await harness.engine.syncNow()
+    })
+    const pull = section(page, 'pull')
+    await pull.getByText('merged both').waitFor()
+    expect(await pull.textContent()).toContain('notes shared')
+    expect(await pull.textContent()).toMatch(/cursor\s*3/)
+    expect(await pull.textContent()).toMatch(/conflicts resolved\s*1/)
+    await page.close()
+  })
+
+  it('has no pull section for a push-only engine', async () => {
+    const page = await openHarness(fixture)
+    await openPanel(page)
+    await section(page, 'history').waitFor()
+    expect(await section(page, 'pull').count()).toBe(0)
+    await page.close()
+  })
+
   it('unmount removes every node, listener and subscription', async () => {
     const page = await openHarness(fixture)
     const beforeOpen = await inPage(page, (harness) => harness.activeSubscriptions())

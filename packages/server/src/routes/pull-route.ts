@@ -47,6 +47,7 @@ export async function handlePull(context: RouteContext): Promise<void> {
     if (record.value !== null) change.value = record.value
     change.revision = record.revision
     change.changeId = record.changeId
+    change.timestamp = record.timestamp
     return change
   })
   const last = page.at(-1)

@@ -36,7 +36,7 @@ export function pushStatements(s: string) {
           FROM ROWS FROM (json_array_elements_text($3::json), json_array_elements_text($4::json))
             AS wanted(table_name, record_key)
           CROSS JOIN LATERAL (SELECT stored.table_name, stored.record_key, stored.value,
-              stored.revision::text AS revision, stored.change_id, stored.client_seqs
+              stored.revision::text AS revision, stored.change_id, stored.client_seqs, stored.written_at
             FROM ${s}.records stored WHERE stored.user_id = $1 AND stored.table_name = wanted.table_name
               AND stored.record_key = wanted.record_key LIMIT 1) found) AS records`,
     },
@@ -47,21 +47,22 @@ export function pushStatements(s: string) {
       name: 'autosync-write-records',
       text: `WITH written AS MATERIALIZED (
           SELECT rows.table_name, rows.record_key, NULLIF(rows.value, 'null'::jsonb) AS value, rows.change_id,
-            rows.client_seqs, rows.absent::boolean AS absent, revisions.revision
+            rows.client_seqs, rows.absent::boolean AS absent, rows.written_at::bigint AS written_at, revisions.revision
           FROM ROWS FROM (json_array_elements_text($2::json), json_array_elements_text($3::json),
               jsonb_array_elements($4::jsonb), json_array_elements_text($5::json), json_array_elements_text($6::json),
-              json_array_elements_text($7::json))
-            WITH ORDINALITY AS rows(table_name, record_key, value, change_id, client_seqs, absent, position)
+              json_array_elements_text($7::json), json_array_elements_text($8::json))
+            WITH ORDINALITY AS rows(table_name, record_key, value, change_id, client_seqs, absent, written_at, position)
           JOIN (SELECT revision, row_number() OVER (ORDER BY revision) AS position
             FROM (SELECT nextval('${s}.revisions') AS revision
               FROM generate_series(1, jsonb_array_length($4::jsonb))) allocated) revisions USING (position)),
         inserted AS (
-          INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
-          SELECT $1, table_name, record_key, value, revision, change_id, client_seqs FROM written WHERE absent)
-        INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
-        SELECT $1, table_name, record_key, value, revision, change_id, client_seqs FROM written WHERE NOT absent
+          INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs, written_at)
+          SELECT $1, table_name, record_key, value, revision, change_id, client_seqs, written_at FROM written WHERE absent)
+        INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs, written_at)
+        SELECT $1, table_name, record_key, value, revision, change_id, client_seqs, written_at FROM written WHERE NOT absent
         ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
-          revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs`,
+          revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs,
+          written_at = excluded.written_at`,
     },
     // Change ids seen unapplied take a plain insert too; others may have been applied before.
     finishBatch: {
@@ -138,7 +139,9 @@ export function createPostgresPushTransaction(
       const changeIds: string[] = []
       const clientSeqs: string[] = []
       const absent: boolean[] = []
+      const writtenAt: string[] = []
       for (const record of records) {
+        writtenAt.push(String(record.timestamp))
         tables.push(record.table)
         keys.push(record.key)
         values.push(record.valueText ?? 'null')
@@ -155,6 +158,7 @@ export function createPostgresPushTransaction(
         JSON.stringify(changeIds),
         JSON.stringify(clientSeqs),
         JSON.stringify(absent),
+        JSON.stringify(writtenAt),
       ])
     },
     async finishBatch(appliedChangeIds, batch) {

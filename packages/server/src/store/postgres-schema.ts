@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS ${s}.records (
   revision bigint NOT NULL, change_id text NOT NULL, client_seqs text NOT NULL,
   PRIMARY KEY (user_id, table_name, record_key));
 CREATE INDEX IF NOT EXISTS records_by_revision ON ${s}.records (user_id, revision);
+ALTER TABLE ${s}.records ADD COLUMN IF NOT EXISTS written_at bigint NOT NULL DEFAULT 0;
 CREATE TABLE IF NOT EXISTS ${s}.applied_changes (
   user_id text NOT NULL, change_id text NOT NULL, PRIMARY KEY (user_id, change_id));
 CREATE TABLE IF NOT EXISTS ${s}.batches (

@@ -44,7 +44,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     migrator.release()
   }
 
-  const recordColumns = 'table_name, record_key, value, revision::text AS revision, change_id, client_seqs'
+  const recordColumns = 'table_name, record_key, value, revision::text AS revision, change_id, client_seqs, written_at'
   const statements = pushStatements(s)
 
   type BackupRow = { backup_id: string; request_hash: string; snapshot: string; records: number }

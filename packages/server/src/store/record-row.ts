@@ -8,6 +8,7 @@ export interface RecordRow {
   revision: string | number | bigint
   change_id: string
   client_seqs: string
+  written_at: string | number | bigint
 }
 
 export function toStoredRecord(row: RecordRow): StoredRecord {
@@ -17,6 +18,7 @@ export function toStoredRecord(row: RecordRow): StoredRecord {
     value: typeof row.value === 'string' ? (JSON.parse(row.value) as Record<string, unknown>) : row.value,
     revision: String(row.revision),
     changeId: row.change_id,
+    timestamp: Number(row.written_at),
     clientSeqs: JSON.parse(row.client_seqs) as Record<string, number>,
   }
 }

@@ -12,7 +12,7 @@ export interface SqliteStoreOptions {
 const schema = `
 CREATE TABLE IF NOT EXISTS records (
   user_id TEXT NOT NULL, table_name TEXT NOT NULL, record_key TEXT NOT NULL, value TEXT,
-  revision INTEGER NOT NULL, change_id TEXT NOT NULL, client_seqs TEXT NOT NULL,
+  revision INTEGER NOT NULL, change_id TEXT NOT NULL, client_seqs TEXT NOT NULL, written_at INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, table_name, record_key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_revision ON records (user_id, revision);
 CREATE TABLE IF NOT EXISTS applied_changes (
@@ -47,19 +47,25 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
     database.exec('ALTER TABLE batches ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0')
   }
   database.exec('CREATE INDEX IF NOT EXISTS batches_by_age ON batches (created_at)')
+  // Files written before pulls carried the writer's clock: their records pull with timestamp 0 until rewritten.
+  const recordColumns = database.pragma('table_info(records)') as { name: string }[]
+  if (!recordColumns.some((column) => column.name === 'written_at')) {
+    database.exec('ALTER TABLE records ADD COLUMN written_at INTEGER NOT NULL DEFAULT 0')
+  }
   const exclusive = createSerialQueue()
   const statements = {
     findBatch: database.prepare('SELECT request_hash, response FROM batches WHERE user_id = ? AND batch_id = ?'),
     isApplied: database.prepare('SELECT 1 FROM applied_changes WHERE user_id = ? AND change_id = ?').pluck(),
     readRecord: database.prepare(
-      'SELECT table_name, record_key, value, revision, change_id, client_seqs FROM records WHERE user_id = ? AND table_name = ? AND record_key = ?',
+      'SELECT table_name, record_key, value, revision, change_id, client_seqs, written_at FROM records WHERE user_id = ? AND table_name = ? AND record_key = ?',
     ),
     allocate: database.prepare('UPDATE revision_counter SET last = last + ? WHERE id = 1 RETURNING last').pluck(),
     writeRecord: database.prepare(
-      `INSERT INTO records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO records (user_id, table_name, record_key, value, revision, change_id, client_seqs, written_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
-       revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs`,
+       revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs,
+       written_at = excluded.written_at`,
     ),
     markApplied: database.prepare('INSERT OR IGNORE INTO applied_changes (user_id, change_id) VALUES (?, ?)'),
     saveBatch: database.prepare(
@@ -67,7 +73,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
     ),
     pruneBatches: database.prepare('DELETE FROM batches WHERE created_at < ?'),
     readAfter: database.prepare(
-      'SELECT table_name, record_key, value, revision, change_id, client_seqs FROM records WHERE user_id = ? AND revision > ? ORDER BY revision LIMIT ?',
+      'SELECT table_name, record_key, value, revision, change_id, client_seqs, written_at FROM records WHERE user_id = ? AND revision > ? ORDER BY revision LIMIT ?',
     ),
     insertBackup: database.prepare(
       'INSERT OR IGNORE INTO backups (user_id, backup_id, request_hash, snapshot, records) VALUES (?, ?, ?, ?, ?)',
@@ -109,6 +115,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
             last - records.length + 1 + index,
             record.changeId,
             JSON.stringify(record.clientSeqs),
+            record.timestamp,
           )
         })
       },

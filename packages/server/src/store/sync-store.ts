@@ -7,6 +7,8 @@ export interface StoredRecord {
   /** Decimal server revision of the change that produced this state. */
   revision: string
   changeId: string
+  /** The writer's clock (epoch ms) when it captured that change; pulled with it for last-write-wins. */
+  timestamp: number
   /** Per client, the `seq` of its last change applied to this record: the stale-change rule. */
   clientSeqs: Record<string, number>
 }

@@ -74,6 +74,7 @@ export async function applyPush(
           value: next.value,
           valueText: next.valueText,
           changeId: change.changeId,
+          timestamp: change.timestamp,
           clientSeqs: { ...current?.clientSeqs, [batch.clientId]: change.seq },
         }
         records.set(address, { ...record, revision: '' })

@@ -22,6 +22,8 @@ export interface PreparedChange {
   valueText: string | null
   changedFields: string[] | undefined
   seq: number
+  /** The writer's clock when it captured the change. */
+  timestamp: number
 }
 
 // JSON.stringify writes U+0000 as \u0000; an even run of backslashes before it is an escaped backslash instead.
@@ -79,6 +81,7 @@ export function prepareChange(change: IncomingChange, limits: SyncServerLimits):
     valueText,
     changedFields,
     seq: change.seq,
+    timestamp: change.timestamp,
   }
 }
 

@@ -30,6 +30,7 @@ const write = (key: string, value: Record<string, unknown> | null, changeId: str
   value,
   valueText: value === null ? null : JSON.stringify(value),
   changeId,
+  timestamp: 1_700_000_000_000,
   clientSeqs: { 'client-a': 1 },
 })
 

@@ -11,6 +11,7 @@ import {
   skipTables,
 } from '@autosync/core'
 import { createFakeClock, createMemoryAdapter } from '@autosync/core/testing'
+import { mergeFields, twoWay } from '@autosync/core/two-way'
 import { mountDevtools } from '../../../src/production'
 
 export const canaryToken = 'CANARY-TOKEN-7f3a9c'
@@ -54,7 +55,9 @@ function countSubscriptions(autoSync: AutoSync) {
   return { autoSync: counted, active: () => active }
 }
 
-async function createHarness(options: { showValues?: boolean; theme?: 'light' | 'dark'; name?: string } = {}) {
+async function createHarness(
+  options: { showValues?: boolean; theme?: 'light' | 'dark'; name?: string; twoWay?: boolean } = {},
+) {
   const clock = createFakeClock({ start: Date.UTC(2026, 10, 26, 10, 30) })
   const memory = createMemoryAdapter()
   let failure: FailureMode = 'none'
@@ -85,10 +88,14 @@ async function createHarness(options: { showValues?: boolean; theme?: 'light' | 
       )
       return {
         accepted: accepted.accepted,
-        rejected: rejected.map((change) => ({
-          changeId: change.changeId,
-          reason: `422 title is required (${authorization})`,
-        })),
+        revisions: accepted.revisions ?? {},
+        rejected: [
+          ...(accepted.rejected ?? []),
+          ...rejected.map((change) => ({
+            changeId: change.changeId,
+            reason: `422 title is required (${authorization})`,
+          })),
+        ],
       }
     },
   }
@@ -103,7 +110,7 @@ async function createHarness(options: { showValues?: boolean; theme?: 'light' | 
     storage,
     adapter,
     userId: 'alice',
-    plugins: [skipTables(['checkpoints'])],
+    plugins: [skipTables(['checkpoints']), ...(options.twoWay ? [twoWay({ resolve: mergeFields() })] : [])],
     clock,
     random: () => 0,
     bufferMs: 60_000,

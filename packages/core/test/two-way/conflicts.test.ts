@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { type ConflictResolver, clientWins, lastWriteWins, mergeFields, serverWins } from '../../src/two-way'
+import { createBackend } from './devices'
+
+let backend: Awaited<ReturnType<typeof createBackend>>
+afterEach(() => backend?.closeAll())
+
+const original = { id: 'n', userId: 'u1', title: 'title', body: 'body' }
+
+/**
+ * Both devices hold `original`; offline, A edits the title and B (later, by the clock) the body. A syncs first,
+ * then B, then A again: every device and the backend must end on the policy's answer.
+ */
+async function editBothSides(resolve: ConflictResolver, conditionalWrites: boolean) {
+  backend = await createBackend({ resolve, adapter: { conditionalWrites } })
+  const a = await backend.openDevice('a')
+  const b = await backend.openDevice('b')
+  await a.storage.put('notes', original)
+  await a.autoSync.syncNow()
+  await b.autoSync.pull()
+  await a.storage.update('notes', 'n', { title: 'title by a' })
+  await backend.clock.advance(1_000)
+  await b.storage.update('notes', 'n', { body: 'body by b' })
+  await a.autoSync.syncNow()
+  await b.autoSync.syncNow()
+  await a.autoSync.syncNow()
+  await b.autoSync.syncNow()
+  return { a, b, server: backend.serverNotes().n }
+}
+
+const policies: [string, () => ConflictResolver, Record<string, unknown>][] = [
+  // B meets A's change as the remote one.
+  ['serverWins', serverWins, { ...original, title: 'title by a' }],
+  ['clientWins', clientWins, { ...original, body: 'body by b' }],
+  ['lastWriteWins (B wrote later)', lastWriteWins, { ...original, body: 'body by b' }],
+  ['mergeFields', mergeFields, { ...original, title: 'title by a', body: 'body by b' }],
+]
+
+describe.each([true, false])('concurrent offline edits (conditional writes: %s)', (conditionalWrites) => {
+  it.each(policies)('converge by %s on both devices and the backend', async (_name, policy, expected) => {
+    const { a, b, server } = await editBothSides(policy(), conditionalWrites)
+    expect(server).toEqual(expected)
+    expect((await a.notes()).n).toEqual(expected)
+    expect((await b.notes()).n).toEqual(expected)
+    expect(await a.pending()).toBe(0)
+    expect(await b.pending()).toBe(0)
+    const resolved = b.lifecycle.filter((event) => event.type === 'conflict-resolved')
+    if (conditionalWrites || policy !== serverWins) expect(resolved.length).toBeGreaterThan(0)
+    expect(b.autoSync.getStatus().conflicts).toBe(resolved.length)
+  })
+})
+
+describe('conflict outcomes', () => {
+  it('keeps a conflict-rejected change pending, never a dead letter, then pushes the resolution', async () => {
+    const { b } = await editBothSides(mergeFields(), true)
+    expect(await b.storage.deadLetters.count()).toBe(0)
+    const rejected = backend.adapter.requests.filter((request) => request.changes.some((change) => change.key === 'n'))
+    expect(rejected.length).toBeGreaterThanOrEqual(3)
+    expect(b.lifecycle.find((event) => event.type === 'conflict-resolved')).toMatchObject({
+      table: 'notes',
+      key: 'n',
+      choice: 'merged',
+    })
+  })
+
+  it('drops the pending change when the resolution equals the remote value', async () => {
+    const { b } = await editBothSides(serverWins(), true)
+    expect(b.lifecycle.find((event) => event.type === 'conflict-resolved')).toMatchObject({ choice: 'remote' })
+    // B's losing edit never reached the backend.
+    expect(backend.adapter.applied.some((applied) => applied.change.value?.body === 'body by b')).toBe(false)
+  })
+
+  it('settles a local delete against a remote edit by the policy', async () => {
+    backend = await createBackend({ resolve: clientWins() })
+    const a = await backend.openDevice('a')
+    const b = await backend.openDevice('b')
+    await a.storage.put('notes', original)
+    await a.autoSync.syncNow()
+    await b.autoSync.pull()
+    await a.storage.update('notes', 'n', { title: 'edited' })
+    await b.storage.delete('notes', 'n')
+    await a.autoSync.syncNow()
+    await b.autoSync.syncNow()
+    await a.autoSync.syncNow()
+    expect(backend.serverNotes()).toEqual({})
+    expect(await a.notes()).toEqual({})
+    expect(b.lifecycle.find((event) => event.type === 'conflict-resolved')).toMatchObject({ choice: 'deleted' })
+  })
+
+  it('lets an app resolver decide, and validates what it returns', async () => {
+    const seen: unknown[] = []
+    const app: ConflictResolver = (conflict) => {
+      seen.push(conflict)
+      return { ...conflict.remote!, title: `${conflict.local?.title} + ${conflict.remote?.title}`, id: 'ignored' }
+    }
+    backend = await createBackend({ resolve: app })
+    const a = await backend.openDevice('a')
+    const b = await backend.openDevice('b')
+    await a.storage.put('notes', original)
+    await a.autoSync.syncNow()
+    await b.autoSync.pull()
+    await a.storage.update('notes', 'n', { title: 'A' })
+    await b.storage.update('notes', 'n', { title: 'B' })
+    await a.autoSync.syncNow()
+    await b.autoSync.syncNow()
+    await a.autoSync.pull()
+    // The key field always names the record, whatever the resolver returned.
+    expect(backend.serverNotes().n).toEqual({ ...original, title: 'B + A' })
+    expect(await a.notes()).toEqual(await b.notes())
+    expect(seen[0]).toMatchObject({
+      table: 'notes',
+      key: 'n',
+      localChangedFields: ['title'],
+      local: { title: 'B' },
+      remote: { title: 'A' },
+    })
+  })
+})
