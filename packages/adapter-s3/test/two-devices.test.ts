@@ -2,7 +2,7 @@ import { AdapterError } from '@autosync/core'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { s3Adapter } from '../src'
-import { adapterContext } from './support/context'
+import { adapterContext, manualClock } from './support/context'
 import { openDevice } from './support/device'
 import { accessKeyId, bucket, secretAccessKey, startHarness } from './support/harness'
 
@@ -36,6 +36,67 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
       await one.close()
       await two.close()
     }
+  })
+
+  it('settles a concurrent edit the same way on both devices (resolved on pull, no conditional writes)', async () => {
+    const userId = 'conflict'
+    const one = await openDevice(adapter(), userId)
+    const two = await openDevice(adapter(), userId)
+    try {
+      await one.storage.put('notes', { id: 'c', userId, text: 'original' })
+      await one.autoSync.syncNow()
+      await two.autoSync.pull()
+      await one.storage.put('notes', { id: 'c', userId, text: 'edit on one' })
+      await two.storage.put('notes', { id: 'c', userId, text: 'edit on two' })
+      await one.autoSync.syncNow()
+      await two.autoSync.syncNow()
+      for (let round = 0; round < 3; round++) {
+        for (const device of [one, two]) {
+          await device.autoSync.pull()
+          await device.autoSync.syncNow()
+        }
+      }
+      expect(await one.notes()).toEqual(await two.notes())
+      expect(['edit on one', 'edit on two']).toContain((await one.notes()).c?.text)
+    } finally {
+      await one.close()
+      await two.close()
+    }
+  })
+
+  it('restores a backup and pulls only what was written after it', async () => {
+    const userId = 'restore-cursor'
+    const clock = manualClock()
+    const s3 = adapter({ clock })
+    const context = adapterContext(userId, 'writer')
+    const put = (key: string) =>
+      s3.push(
+        {
+          batchId: `restore-${key}`,
+          clientId: 'writer',
+          userId,
+          changes: [
+            { changeId: `writer:${key}`, table: 'notes', key, op: 'put', value: { id: key }, seq: 1, timestamp: 1 },
+          ],
+        },
+        context,
+      )
+    await put('before')
+    clock.advance(1_000)
+    const snapshot = {
+      backupId: 'b1',
+      clientId: 'writer',
+      userId,
+      createdAt: clock.now(),
+      tables: { notes: [{ id: 'before' }] },
+    }
+    await s3.backup!(snapshot, context)
+    clock.advance(1_000)
+    await put('after')
+    const restored = await s3.restore!({ userId }, context)
+    expect(restored.snapshot).toEqual(snapshot)
+    const pulled = await s3.pull!({ cursor: restored.cursor ?? null, limit: 100, userId }, context)
+    expect(pulled.changes.map((change) => change.key)).toEqual(['after'])
   })
 
   it('sends unreadable log objects to dead letters and still applies the rest of the log', async () => {
