@@ -63,7 +63,10 @@ describe('push', () => {
     const first = await failureOf(s3.push(pushed, adapterContext('lost-ack')))
     expect(first?.kind).toBe('network')
     const before = harness.layer.state.byMethod.PUT ?? 0
+    const refusedBefore = harness.layer.state.preconditionFailures
     const replay = await s3.push(pushed, adapterContext('lost-ack'))
+    // The replay was written with If-None-Match: * to the same name, met 412, and counted as the ack.
+    expect(harness.layer.state.preconditionFailures).toBe(refusedBefore + 1)
     expect(replay.accepted).toEqual(pushed.changes.map((change) => change.changeId))
     expect(harness.layer.state.byMethod.PUT).toBe(before + 1)
     expect(await harness.keys('autosync/lost-ack/')).toHaveLength(1)
