@@ -76,13 +76,19 @@ export async function applyPage(
     // Every read is issued at once; nothing but IndexedDB is awaited inside the transaction.
     const pendingRead = foldOutbox(transaction, { userId })
     const currentReads = changes.map((change) => result(transaction.objectStore(change.table.name).get(change.key)))
-    const revisionReads = changes.map((change) => result(metadata.get(revisionKey(change.table.name, change.key))))
     const pending = new Map<string, FoldedChange>()
     for (const folded of await pendingRead) {
       if (folded.op !== 'none') pending.set(changeIdentity(null, folded.table, folded.key), folded)
     }
+    // Only a record with a pending change needs the revision it was based on (the conflict check).
+    const revisions = await Promise.all(
+      changes.map(
+        (change) =>
+          pending.has(changeIdentity(null, change.table.name, change.key)) &&
+          result(metadata.get(revisionKey(change.table.name, change.key))),
+      ),
+    )
     const currents = await Promise.all(currentReads)
-    const revisions = await Promise.all(revisionReads)
     // Later changes of a page see what earlier ones of the same record did.
     const seen = new Map<string, { value: Value | undefined; revision: string | undefined }>()
     const queued = new Map<string, { timestamp: number; changes: OutboxChange[] }>()
