@@ -10,6 +10,7 @@ type BatchMethods = Required<Pick<SyncAdapter, 'push' | 'pull' | 'backup' | 'res
 const isPushResult = shape({
   accepted: arrayOf(isString),
   rejected: optional(arrayOf(shape({ changeId: isString, reason: isString }))),
+  revisions: optional(isRecord),
 })
 const isPullResponse = shape({
   changes: arrayOf(
@@ -100,6 +101,7 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
       const wire = changes.map(toWire)
       const accepted: string[] = []
       const rejected: { changeId: string; reason: string }[] = []
+      const revisions: Record<string, string> = {}
       // A batch too big for one body goes as halves, each idempotent under its own key, until each part fits.
       const sendPart = async (start: number, end: number): Promise<void> => {
         const partId = end - start === changes.length ? batchId : `${batchId}.${start}-${end}`
@@ -126,6 +128,7 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
           })
           accepted.push(...body.accepted)
           rejected.push(...(body.rejected ?? []))
+          Object.assign(revisions, body.revisions)
         } catch (error) {
           // The server's body limit is lower than ours: halve until the change it refuses stands alone.
           if (!AdapterError.isInstance(error) || error.status !== 413 || changes.length === 1) throw error
@@ -136,9 +139,11 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
       await sendPart(0, changes.length)
       // Only ids of this batch count: an unknown id is ignored, an omitted one stays pending.
       const sent = new Set(changes.map((change) => change.changeId))
+      // Core keeps a revision only for a change it pushed and a string value; anything else is ignored there.
       return {
         accepted: accepted.filter((id) => sent.delete(id)),
         rejected: rejected.filter(({ changeId }) => sent.delete(changeId)),
+        revisions,
       }
     },
 

@@ -23,6 +23,8 @@ export function restAdapter(options: RestAdapterOptions): SyncAdapter {
       partialUpdates: resource ? resolved.partialUpdates : true,
       pull: !resource,
       backup: !resource,
+      // The reference server refuses a change whose baseRevision is stale (openapi.yaml).
+      conditionalWrites: !resource,
     },
     ...(resource ? { push: resourcePush(resolved, send) } : batchMethods(resolved, send)),
   }

@@ -47,7 +47,8 @@ export function pushStatements(s: string) {
       name: 'autosync-write-records',
       text: `WITH written AS MATERIALIZED (
           SELECT rows.table_name, rows.record_key, NULLIF(rows.value, 'null'::jsonb) AS value, rows.change_id,
-            rows.client_seqs, rows.absent::boolean AS absent, rows.written_at::bigint AS written_at, revisions.revision
+            rows.client_seqs, rows.absent::boolean AS absent, rows.written_at::bigint AS written_at, position,
+            revisions.revision
           FROM ROWS FROM (json_array_elements_text($2::json), json_array_elements_text($3::json),
               jsonb_array_elements($4::jsonb), json_array_elements_text($5::json), json_array_elements_text($6::json),
               json_array_elements_text($7::json), json_array_elements_text($8::json))
@@ -57,12 +58,14 @@ export function pushStatements(s: string) {
               FROM generate_series(1, jsonb_array_length($4::jsonb))) allocated) revisions USING (position)),
         inserted AS (
           INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs, written_at)
-          SELECT $1, table_name, record_key, value, revision, change_id, client_seqs, written_at FROM written WHERE absent)
-        INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs, written_at)
-        SELECT $1, table_name, record_key, value, revision, change_id, client_seqs, written_at FROM written WHERE NOT absent
-        ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
-          revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs,
-          written_at = excluded.written_at`,
+          SELECT $1, table_name, record_key, value, revision, change_id, client_seqs, written_at FROM written WHERE absent),
+        upserted AS (
+          INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs, written_at)
+          SELECT $1, table_name, record_key, value, revision, change_id, client_seqs, written_at FROM written WHERE NOT absent
+          ON CONFLICT (user_id, table_name, record_key) DO UPDATE SET value = excluded.value,
+            revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs,
+            written_at = excluded.written_at)
+        SELECT revision::text AS revision FROM written ORDER BY position`,
     },
     // Change ids seen unapplied take a plain insert too; others may have been applied before.
     finishBatch: {
@@ -131,7 +134,7 @@ export function createPostgresPushTransaction(
       return { applied, records }
     },
     async writeRecords(records) {
-      if (records.length === 0) return
+      if (records.length === 0) return []
       const tables: string[] = []
       const keys: string[] = []
       // Values are already JSON text: they join the array as they are, never re-escaped.
@@ -150,7 +153,7 @@ export function createPostgresPushTransaction(
         // Written once, the record exists: a second write in this transaction must upsert.
         absent.push(absentAddresses.delete(recordAddress(record.table, record.key)))
       }
-      await run(statements.writeRecords, [
+      const written = await run<{ revision: string }>(statements.writeRecords, [
         userId,
         JSON.stringify(tables),
         JSON.stringify(keys),
@@ -160,6 +163,7 @@ export function createPostgresPushTransaction(
         JSON.stringify(absent),
         JSON.stringify(writtenAt),
       ])
+      return written.rows.map((row) => row.revision)
     },
     async finishBatch(appliedChangeIds, batch) {
       const unapplied: string[] = []

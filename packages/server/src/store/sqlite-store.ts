@@ -106,7 +106,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
       },
       async writeRecords(records) {
         const last = Number(statements.allocate.get(records.length))
+        const revisions: string[] = []
         records.forEach((record, index) => {
+          revisions.push(String(last - records.length + 1 + index))
           statements.writeRecord.run(
             userId,
             record.table,
@@ -118,6 +120,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
             record.timestamp,
           )
         })
+        return revisions
       },
       async finishBatch(appliedChangeIds, batch) {
         for (const changeId of appliedChangeIds) statements.markApplied.run(userId, changeId)

@@ -45,8 +45,8 @@ export interface PushTransaction {
     changeIds: readonly string[],
     addresses: readonly { table: string; key: string }[],
   ): Promise<{ applied: Set<string>; records: Map<string, StoredRecord> }>
-  /** Upserts the records, giving each a new server-wide revision, increasing in the order given. */
-  writeRecords(records: readonly RecordWrite[]): Promise<void>
+  /** Upserts the records, giving each a new server-wide revision, increasing in the order given; resolves with them. */
+  writeRecords(records: readonly RecordWrite[]): Promise<string[]>
   /** Remembers the newly applied change ids and the batch's first answer. */
   finishBatch(appliedChangeIds: readonly string[], batch: StoredBatch): Promise<void>
 }

@@ -14,6 +14,8 @@ import {
 export interface PushAnswer {
   accepted: string[]
   rejected: RejectedChange[]
+  /** Two-way clients (changes that carry `baseRevision`): changeId → the revision its write was given. */
+  revisions?: Record<string, string>
 }
 
 export type PushOutcome = { kind: 'answered'; responseText: string } | { kind: 'idempotency-key-reused' }
@@ -49,6 +51,7 @@ export async function applyPush(
     // Address → the record's next state and the position of its last write, which orders the revisions.
     const writes = new Map<string, { record: RecordWrite; writeIndex: number }>()
     let writeCount = 0
+    const writtenBy = new Map<string, string>()
     for (const change of prepared) {
       if (isRejected(change)) {
         answer.rejected.push(change)
@@ -60,6 +63,10 @@ export async function applyPush(
       }
       const address = recordAddress(change.table, change.key)
       const current = records.get(address)
+      if (isStale(change, current)) {
+        answer.rejected.push({ changeId: change.changeId, reason: 'conflict', code: 'conflict' })
+        continue
+      }
       const lastSeq =
         current && Object.hasOwn(current.clientSeqs, batch.clientId) ? current.clientSeqs[batch.clientId] : undefined
       if (lastSeq === undefined || change.seq >= lastSeq) {
@@ -79,13 +86,30 @@ export async function applyPush(
         }
         records.set(address, { ...record, revision: '' })
         writes.set(address, { record, writeIndex: writeCount++ })
+        writtenBy.set(change.changeId, address)
       }
       // Stale changes count as applied too: they are never applied later.
       applied.add(change.changeId)
       newlyApplied.push(change.changeId)
       answer.accepted.push(change.changeId)
     }
-    const written = [...writes.values()].sort((a, b) => a.writeIndex - b.writeIndex).map(({ record }) => record)
+    const ordered = [...writes.entries()].sort(([, a], [, b]) => a.writeIndex - b.writeIndex)
+    const written = ordered.map(([, { record }]) => record)
+    if (valid.some((change) => change.baseRevision !== undefined)) {
+      // Two-way clients keep each write's revision as their next base: the answer waits for the records.
+      const given = written.length > 0 ? await transaction.writeRecords(written) : []
+      const position = new Map(ordered.map(([address], index) => [address, index]))
+      answer.revisions = {}
+      for (const [changeId, address] of writtenBy) answer.revisions[changeId] = given[position.get(address)!]!
+      const responseText = JSON.stringify(answer)
+      await transaction.finishBatch(newlyApplied, {
+        batchId: batch.batchId,
+        requestHash,
+        response: responseText,
+        createdAt: now,
+      })
+      return { kind: 'answered', responseText }
+    }
     const responseText = JSON.stringify(answer)
     // Both writes at once, records first: nothing in the batch's answer depends on how the records were written.
     await Promise.all([
@@ -119,4 +143,16 @@ function uniqueAddresses(changes: readonly PreparedChange[]): { table: string; k
     seen.set(recordAddress(change.table, change.key), { table: change.table, key: change.key })
   }
   return [...seen.values()]
+}
+
+/**
+ * A conditional write: a change based on another revision than the stored one (or on none, `null`, while a live
+ * record exists) is refused as a conflict; a partial update of a missing or deleted record too, as nothing is there
+ * to merge into. Changes without `baseRevision` (push-only clients) apply as before.
+ */
+function isStale(change: PreparedChange, current: StoredRecord | undefined): boolean {
+  if (change.baseRevision === undefined) return false
+  const live = current !== undefined && current.value !== null
+  if (change.changedFields !== undefined && change.op === 'put' && !live) return true
+  return change.baseRevision === null ? live : current !== undefined && current.revision !== change.baseRevision
 }

@@ -7,7 +7,7 @@ import { isPlainObject } from '../validation/shape'
 export interface RejectedChange {
   changeId: string
   reason: string
-  code: 'invalid-table' | 'invalid-key' | 'invalid-value' | 'record-too-large'
+  code: 'invalid-table' | 'invalid-key' | 'invalid-value' | 'record-too-large' | 'conflict'
 }
 
 /** A change that passed the per-change checks, ready to apply. */
@@ -24,6 +24,8 @@ export interface PreparedChange {
   seq: number
   /** The writer's clock when it captured the change. */
   timestamp: number
+  /** Two-way sync: the revision the change is based on (`null`: none); absent from push-only clients. */
+  baseRevision: string | null | undefined
 }
 
 // JSON.stringify writes U+0000 as \u0000; an even run of backslashes before it is an escaped backslash instead.
@@ -82,6 +84,7 @@ export function prepareChange(change: IncomingChange, limits: SyncServerLimits):
     changedFields,
     seq: change.seq,
     timestamp: change.timestamp,
+    baseRevision: change.baseRevision,
   }
 }
 

@@ -50,6 +50,35 @@ export function describeSyncServerBehaviour(lane: BackendLane): void {
       expect(pulled).toMatchObject({ key: 'b', changeId: 'client-a:1', timestamp: 1_700_000_000_123 })
     })
 
+    it('refuses stale two-way changes as conflicts and names the revision of each accepted write', async () => {
+      const token = tokenFor(uniqueUser('conditional'))
+      const first = await push(server.url, token, batch([{ ...change({ seq: 1, key: 'c' }), baseRevision: null }]))
+      const revision = first.json.revisions['client-a:1']
+      expect(revision).toMatch(/^\d+$/)
+      const answer = await push(
+        server.url,
+        token,
+        batch([
+          { ...change({ seq: 2, key: 'c' }), baseRevision: '0' },
+          {
+            ...change({ seq: 3, key: 'missing' }),
+            value: { title: 'x' },
+            changedFields: ['title'],
+            baseRevision: null,
+          },
+          { ...change({ seq: 4, key: 'c' }), baseRevision: revision },
+        ]),
+      )
+      expect(answer.json.accepted).toEqual(['client-a:4'])
+      expect(
+        answer.json.rejected.map((rejected: { changeId: string; code: string }) => [rejected.changeId, rejected.code]),
+      ).toEqual([
+        ['client-a:2', 'conflict'],
+        ['client-a:3', 'conflict'],
+      ])
+      expect(Object.keys(answer.json.revisions)).toEqual(['client-a:4'])
+    })
+
     it('answers a replayed batch with the first answer and applies nothing again', async () => {
       const token = tokenFor(uniqueUser('replay'))
       const body = batch([change({ seq: 1 }), change({ seq: 2, key: '../x' })])
