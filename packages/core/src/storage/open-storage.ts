@@ -12,6 +12,7 @@ import type {
 } from '../types'
 import { assertValidOptions } from '../validation'
 import { openTabChannel, type TabMessage } from './broadcast'
+import { changeIdentity } from './coalesce'
 import { createConnection } from './connection'
 import { createDeadLetterStore } from './dead-letters'
 import { createEventBus } from './event-bus'
@@ -76,8 +77,8 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
   const lifecycle = createListeners<StorageLifecycleEvent>(logger, () => '[storage] a storage lifecycle listener')
   const connection = createConnection(options as StorageOptions, factory, clock, lifecycle.emit)
   const database = () => connection.database()
-  const captured = (seq: number, userIds: (string | null)[], origin: 'local' | 'tab' = 'local') =>
-    lifecycle.emit({ type: 'captured', seq, userIds, origin })
+  const captured = (seq: number, userIds: (string | null)[], origin: 'local' | 'tab' = 'local', keys?: number) =>
+    lifecycle.emit({ type: 'captured', seq, userIds, origin, keys })
 
   const channel =
     options.broadcast === false
@@ -93,7 +94,8 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     // Versions grow in capture order, so the last captured change holds the highest.
     const seq = writer.captured.at(-1)?.event.seq
     const userIds = [...new Set(writer.captured.map((entry) => entry.change.userId))]
-    if (seq !== undefined) captured(seq, userIds)
+    const keys = new Set(writer.captured.map(({ change }) => changeIdentity(null, change.table, change.key))).size
+    if (seq !== undefined) captured(seq, userIds, 'local', keys)
     channel?.post({ events: writer.events, seq, userIds })
   }
 
@@ -121,7 +123,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     clientId,
     syncedTables: [...tables.values()].filter((table) => table.sync).map((table) => table.name),
     userIdField: options.userIdField,
-    events: { on: bus.on, onAny: bus.onAny },
+    events: { on: bus.on, onAny: bus.onAny, onCommit: bus.onCommit },
     outbox: createOutbox(database),
     deadLetters: createDeadLetterStore({
       database,

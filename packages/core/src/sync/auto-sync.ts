@@ -99,7 +99,8 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     () => state.userId,
     () => state.latestSeq,
     ({ pending, deadLetters, coveredSeq }) => {
-      state.pendingChanges = pending
+      // A count older than the latest capture may miss it: keep the capture's lower bound until the next count.
+      state.pendingChanges = coveredSeq < state.latestSeq ? Math.max(pending, state.pendingChanges) : pending
       state.countedSeq = coveredSeq
       if (deadLetters !== undefined) status.set({ deadLetters })
       refresh()
