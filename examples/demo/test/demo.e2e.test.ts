@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ChromiumSession, launchChromium } from '@autosync/test-browser'
@@ -153,6 +154,72 @@ it('delivers exactly the final state through a server crash and a page reload mi
       ).demo.autoSync.getStatus().pendingChanges,
   )
   expect(status).toBe(0)
+})
+
+it('bulkPut 1,000 → on the server: the status counts them at once and the list refreshes once per commit', async () => {
+  const database = `sqlite:${join(workDir, 'bulk.db')}`
+  const demo = await startDemoProcess({ ...built, database, port: 0, cwd: workDir })
+  const page = await browser.context.newPage()
+  try {
+    await openDemo(page, `${demo.origin}/?user=bulk&fast`)
+    const measured = await page.evaluate(async () => {
+      const { storage, autoSync, addNotes } = (
+        window as unknown as {
+          demo: {
+            storage: { getAll(table: string): Promise<unknown[]> }
+            autoSync: { getStatus(): { pendingChanges: number }; subscribe(listener: () => void): () => void }
+            addNotes(texts: string[]): Promise<void>
+          }
+        }
+      ).demo
+      // Counts the page's own list reads (its onCommit listener calls storage.getAll).
+      let listReads = 0
+      const getAll = storage.getAll.bind(storage)
+      storage.getAll = (table: string) => {
+        listReads++
+        return getAll(table)
+      }
+      const started = performance.now()
+      await addNotes(Array.from({ length: 1_000 }, (_, index) => `bulk ${index}`))
+      const pendingWhenResolved = autoSync.getStatus().pendingChanges
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          if (autoSync.getStatus().pendingChanges === 0) {
+            off()
+            resolve()
+          }
+        }
+        const off = autoSync.subscribe(check)
+        check()
+      })
+      return { pendingWhenResolved, listReads, milliseconds: performance.now() - started }
+    })
+    expect(measured.pendingWhenResolved).toBe(1_000)
+    expect(measured.listReads).toBe(1)
+    expect(await serverNotes(demo.origin, 'bulk').then((notes) => notes.size)).toBe(1_000)
+    // A figure for the reader, not an assertion: timing depends on the machine.
+    console.log(`[demo e2e] bulkPut 1,000 → on the server (?fast timers): ${Math.round(measured.milliseconds)} ms`)
+  } finally {
+    await page.close()
+    await demo.kill('SIGTERM')
+  }
+})
+
+it('a busy port ends with "port N is in use, set PORT" instead of a stack trace', async () => {
+  const busy = createServer()
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+  const port = (busy.address() as { port: number }).port
+  try {
+    const failure = await startDemoProcess({ ...built, database: 'sqlite::memory:', port, cwd: workDir }).then(
+      () => new Error('the demo started on a busy port'),
+      (error: Error) => error,
+    )
+    expect(failure.message).toContain(`port ${port} is in use, set PORT`)
+    expect(failure.message).toContain('exited early (1)')
+    expect(failure.message).not.toMatch(/\n\s+at /)
+  } finally {
+    await new Promise<void>((resolve) => busy.close(() => resolve()))
+  }
 })
 
 it('shows the devtools panel under the demo strict CSP with zero violations', async () => {

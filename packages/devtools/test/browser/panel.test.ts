@@ -65,6 +65,9 @@ describe('devtools panel on a real engine in Chromium', () => {
     expect(await advanceUntil(page, 'disabled')).toBe('disabled')
     await field(page, 'breaker').getByText('open until').waitFor()
     await field(page, 'failures').getByText('5').waitFor()
+    // The user never paused: the breaker is no reason to offer "Resume".
+    expect(await page.locator('[data-action="resume"]').count()).toBe(0)
+    expect(await page.locator('[data-action="pause"]').textContent()).toBe('Pause')
     expect(await failures.locator('tbody tr').count()).toBe(5)
     expect(await failures.locator('tbody tr').first().textContent()).toContain('#5')
     expect(await section(page, 'history').textContent()).toContain('failed (server)')
