@@ -74,6 +74,19 @@ describe('devtools panel on a real engine in Chromium', () => {
     await page.close()
   })
 
+  it('never says "No sync yet" beside a last sync made before the panel opened', async () => {
+    const page = await openHarness(fixture)
+    await inPage(page, async (harness) => {
+      await harness.write('notes', 'early')
+      await harness.engine.syncNow()
+    })
+    await openPanel(page)
+    const history = section(page, 'history')
+    await history.getByText('No sync since the panel opened.').waitFor()
+    expect(await history.textContent()).not.toContain('No sync yet')
+    await page.close()
+  })
+
   it('shows an auth failure as waiting for sign-in', async () => {
     const page = await openHarness(fixture)
     await openPanel(page)
