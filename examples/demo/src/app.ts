@@ -41,7 +41,9 @@ const autoSync = createAutoSync({
     : {}),
 })
 await autoSync.start()
-mountDevtools(autoSync, { initialOpen: params.has('devtools') })
+// Inline below the two columns, so the open panel never covers the server view.
+const devtoolsSlot = document.getElementById('devtools') ?? undefined
+mountDevtools(autoSync, { initialOpen: params.has('devtools'), ...(devtoolsSlot ? { target: devtoolsSlot } : {}) })
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 element('user').textContent = userId

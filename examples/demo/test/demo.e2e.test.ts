@@ -205,6 +205,51 @@ it('bulkPut 1,000 → on the server: the status counts them at once and the list
   }
 })
 
+it('at 1280 px the panel leaves the server column free, shows its whole breaker badge, and the page says to press Sync now', async () => {
+  const database = `sqlite:${join(workDir, 'layout.db')}`
+  const demo = await startDemoProcess({ ...built, database, port: 0, cwd: workDir })
+  const page = await browser.context.newPage()
+  try {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await openDemo(page, `${demo.origin}/?user=layout&fast&devtools`)
+    await page.fill('#note-text', 'one note')
+    await page.press('#note-text', 'Enter')
+    await page.getByText('1 note on the server').waitFor({ timeout: 30_000 })
+    // An outage long enough to open the circuit breaker (?fast: five failures within seconds).
+    await page.click('#outage')
+    await page.getByText('End server outage').waitFor()
+    await page.fill('#note-text', 'written during the outage')
+    await page.press('#note-text', 'Enter')
+    await page
+      .locator('[data-autosync-devtools] [data-field="breaker"]')
+      .getByText('open until')
+      .waitFor({ timeout: 60_000 })
+    await page.locator('#status').getByText('press Sync now').waitFor()
+    expect(await page.locator('[data-autosync-devtools] [data-action="resume"]').count()).toBe(0)
+    const panel = await page.locator('[data-autosync-devtools] .panel').boundingBox()
+    const serverColumn = await page.locator('section[aria-labelledby="server-title"]').boundingBox()
+    const badge = await page.locator('[data-autosync-devtools] [data-field="breaker"]').boundingBox()
+    expect(panel && serverColumn && badge).toBeTruthy()
+    const overlaps = (a: typeof panel, b: typeof panel) =>
+      !!a && !!b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+    expect(overlaps(panel, serverColumn)).toBe(false)
+    // The breaker badge lies wholly inside the panel and the viewport's width.
+    expect(badge!.x + badge!.width).toBeLessThanOrEqual(panel!.x + panel!.width)
+    expect(panel!.x + panel!.width).toBeLessThanOrEqual(1280)
+    const screenshot = join(workDir, 'demo-1280.png')
+    await page.screenshot({ path: screenshot })
+    if (process.env.AUTOSYNC_KEEP_SCREENSHOT) await page.screenshot({ path: process.env.AUTOSYNC_KEEP_SCREENSHOT })
+    // Sync now after the outage ends delivers at once, whatever the breaker says.
+    await page.click('#outage')
+    await page.getByText('Simulate server outage').waitFor()
+    await page.click('#sync-now')
+    await page.getByText('2 notes on the server').waitFor({ timeout: 30_000 })
+  } finally {
+    await page.close()
+    await demo.kill('SIGTERM')
+  }
+})
+
 it('a busy port ends with "port N is in use, set PORT" instead of a stack trace', async () => {
   const busy = createServer()
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
