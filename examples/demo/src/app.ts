@@ -41,7 +41,9 @@ const autoSync = createAutoSync({
     : {}),
 })
 await autoSync.start()
-mountDevtools(autoSync, { initialOpen: params.has('devtools') })
+// Inline below the two columns, so the open panel never covers the server view.
+const devtoolsSlot = document.getElementById('devtools') ?? undefined
+mountDevtools(autoSync, { initialOpen: params.has('devtools'), ...(devtoolsSlot ? { target: devtoolsSlot } : {}) })
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 element('user').textContent = userId
@@ -64,7 +66,7 @@ function refreshServer() {
   serverRefresh ??= getToken({ forceRefresh: false })
     .then(fetchServerNotes)
     .then((notes) => {
-      element('server-summary').textContent = `${notes.length} notes on the server`
+      element('server-summary').textContent = `${notes.length} ${notes.length === 1 ? 'note' : 'notes'} on the server`
       renderNotes(element('server-notes'), notes)
     })
     .catch((error: unknown) => {
@@ -79,7 +81,13 @@ function refreshServer() {
 function describe(status: SyncStatus): string {
   const parts = [`phase: ${status.phase}`, `pending: ${status.pendingChanges}`]
   if (status.consecutiveFailures) parts.push(`failures: ${status.consecutiveFailures}`)
-  if (status.nextSyncAt) parts.push(`next try in ${Math.max(0, Math.round((status.nextSyncAt - Date.now()) / 1000))} s`)
+  if (status.disabledUntil && status.isEnabled === false && status.phase === 'disabled') {
+    // The circuit breaker is open: say why nothing happens and what brings it back now.
+    const until = new Date(status.disabledUntil).toLocaleTimeString()
+    parts.push(`auto-sync disabled until ${until} after ${status.consecutiveFailures} failures, press Sync now`)
+  } else if (status.nextSyncAt) {
+    parts.push(`next try in ${Math.max(0, Math.round((status.nextSyncAt - Date.now()) / 1000))} s`)
+  }
   parts.push(status.lastSyncTime ? `last sync ${new Date(status.lastSyncTime).toLocaleTimeString()}` : 'never synced')
   parts.push(status.isLeader ? 'this tab uploads' : 'another tab uploads')
   return parts.join(' · ')
@@ -90,7 +98,10 @@ const showStatus = () => {
 autoSync.subscribe(showStatus)
 setInterval(showStatus, 1_000)
 autoSync.on('sync-succeeded', () => void refreshServer())
-storage.events.on('notes', () => void refreshLocal())
+// Once per commit: "Add 1,000 notes" reads the list once, not 1,000 times.
+storage.events.onCommit((events) => {
+  if (events.some((event) => event.table === 'notes')) void refreshLocal()
+})
 
 element<HTMLFormElement>('note-form').addEventListener('submit', (event) => {
   event.preventDefault()

@@ -96,7 +96,11 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   }
 
   const server = createServer(handle)
-  await new Promise<void>((resolve) => server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    // A busy port rejects (EADDRINUSE) instead of crashing the process from an unhandled 'error' event.
+    server.once('error', (error) => void store.close().finally(() => reject(error)))
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', resolve)
+  })
   const address = server.address() as AddressInfo
   return {
     url: `http://${address.address}:${address.port}/`,

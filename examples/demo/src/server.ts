@@ -25,6 +25,11 @@ const server = await startDemoServer({
   port: Number(values.port),
   host: values.host,
   ...(values.quiet ? { logger: silentLogger } : {}),
+}).catch((error: NodeJS.ErrnoException) => {
+  // A busy port is the usual first-run problem: say what to do instead of printing a stack trace.
+  if (error.code !== 'EADDRINUSE') throw error
+  console.error(`\n  [autosync] [demo] port ${values.port} is in use, set PORT (for example PORT=8081 npm run demo)\n`)
+  process.exit(1)
 })
 console.log(
   `\n  autosync demo running at ${server.url}\n  (sync server at ${server.url}api, database ${values.db}; Ctrl-C to stop)\n`,

@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ChromiumSession, launchChromium } from '@autosync/test-browser'
@@ -153,6 +154,117 @@ it('delivers exactly the final state through a server crash and a page reload mi
       ).demo.autoSync.getStatus().pendingChanges,
   )
   expect(status).toBe(0)
+})
+
+it('bulkPut 1,000 → on the server: the status counts them at once and the list refreshes once per commit', async () => {
+  const database = `sqlite:${join(workDir, 'bulk.db')}`
+  const demo = await startDemoProcess({ ...built, database, port: 0, cwd: workDir })
+  const page = await browser.context.newPage()
+  try {
+    await openDemo(page, `${demo.origin}/?user=bulk&fast`)
+    const measured = await page.evaluate(async () => {
+      const { storage, autoSync, addNotes } = (
+        window as unknown as {
+          demo: {
+            storage: { getAll(table: string): Promise<unknown[]> }
+            autoSync: { getStatus(): { pendingChanges: number }; subscribe(listener: () => void): () => void }
+            addNotes(texts: string[]): Promise<void>
+          }
+        }
+      ).demo
+      // Counts the page's own list reads (its onCommit listener calls storage.getAll).
+      let listReads = 0
+      const getAll = storage.getAll.bind(storage)
+      storage.getAll = (table: string) => {
+        listReads++
+        return getAll(table)
+      }
+      const started = performance.now()
+      await addNotes(Array.from({ length: 1_000 }, (_, index) => `bulk ${index}`))
+      const pendingWhenResolved = autoSync.getStatus().pendingChanges
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          if (autoSync.getStatus().pendingChanges === 0) {
+            off()
+            resolve()
+          }
+        }
+        const off = autoSync.subscribe(check)
+        check()
+      })
+      return { pendingWhenResolved, listReads, milliseconds: performance.now() - started }
+    })
+    expect(measured.pendingWhenResolved).toBe(1_000)
+    expect(measured.listReads).toBe(1)
+    expect(await serverNotes(demo.origin, 'bulk').then((notes) => notes.size)).toBe(1_000)
+    // A figure for the reader, not an assertion: timing depends on the machine.
+    console.log(`[demo e2e] bulkPut 1,000 → on the server (?fast timers): ${Math.round(measured.milliseconds)} ms`)
+  } finally {
+    await page.close()
+    await demo.kill('SIGTERM')
+  }
+})
+
+it('at 1280 px the panel leaves the server column free, shows its whole breaker badge, and the page says to press Sync now', async () => {
+  const database = `sqlite:${join(workDir, 'layout.db')}`
+  const demo = await startDemoProcess({ ...built, database, port: 0, cwd: workDir })
+  const page = await browser.context.newPage()
+  try {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await openDemo(page, `${demo.origin}/?user=layout&fast&devtools`)
+    await page.fill('#note-text', 'one note')
+    await page.press('#note-text', 'Enter')
+    await page.getByText('1 note on the server').waitFor({ timeout: 30_000 })
+    // An outage long enough to open the circuit breaker (?fast: five failures within seconds).
+    await page.click('#outage')
+    await page.getByText('End server outage').waitFor()
+    await page.fill('#note-text', 'written during the outage')
+    await page.press('#note-text', 'Enter')
+    await page
+      .locator('[data-autosync-devtools] [data-field="breaker"]')
+      .getByText('open until')
+      .waitFor({ timeout: 60_000 })
+    await page.locator('#status').getByText('press Sync now').waitFor()
+    expect(await page.locator('[data-autosync-devtools] [data-action="resume"]').count()).toBe(0)
+    const panel = await page.locator('[data-autosync-devtools] .panel').boundingBox()
+    const serverColumn = await page.locator('section[aria-labelledby="server-title"]').boundingBox()
+    const badge = await page.locator('[data-autosync-devtools] [data-field="breaker"]').boundingBox()
+    expect(panel && serverColumn && badge).toBeTruthy()
+    const overlaps = (a: typeof panel, b: typeof panel) =>
+      !!a && !!b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+    expect(overlaps(panel, serverColumn)).toBe(false)
+    // The breaker badge lies wholly inside the panel and the viewport's width.
+    expect(badge!.x + badge!.width).toBeLessThanOrEqual(panel!.x + panel!.width)
+    expect(panel!.x + panel!.width).toBeLessThanOrEqual(1280)
+    const screenshot = join(workDir, 'demo-1280.png')
+    await page.screenshot({ path: screenshot })
+    if (process.env.AUTOSYNC_KEEP_SCREENSHOT) await page.screenshot({ path: process.env.AUTOSYNC_KEEP_SCREENSHOT })
+    // Sync now after the outage ends delivers at once, whatever the breaker says.
+    await page.click('#outage')
+    await page.getByText('Simulate server outage').waitFor()
+    await page.click('#sync-now')
+    await page.getByText('2 notes on the server').waitFor({ timeout: 30_000 })
+  } finally {
+    await page.close()
+    await demo.kill('SIGTERM')
+  }
+})
+
+it('a busy port ends with "port N is in use, set PORT" instead of a stack trace', async () => {
+  const busy = createServer()
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+  const port = (busy.address() as { port: number }).port
+  try {
+    const failure = await startDemoProcess({ ...built, database: 'sqlite::memory:', port, cwd: workDir }).then(
+      () => new Error('the demo started on a busy port'),
+      (error: Error) => error,
+    )
+    expect(failure.message).toContain(`port ${port} is in use, set PORT`)
+    expect(failure.message).toContain('exited early (1)')
+    expect(failure.message).not.toMatch(/\n\s+at /)
+  } finally {
+    await new Promise<void>((resolve) => busy.close(() => resolve()))
+  }
 })
 
 it('shows the devtools panel under the demo strict CSP with zero violations', async () => {

@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import type { AutoSync, SyncStatus } from '@autosync/core'
-import { afterEach, expect, it } from 'vitest'
-import { mountDevtools } from './index'
+import { afterEach, expect, it, vi } from 'vitest'
 import { mountDevtools as mountAlways } from './production'
 
 /** Just enough of the AutoSync surface for mounting the toggle button (the panel is tested on the real engine in Chromium). */
@@ -29,16 +28,35 @@ afterEach(() => {
 })
 const host = () => document.querySelector('[data-autosync-devtools]')
 
-it('the default entry mounts nothing outside development', () => {
-  process.env.NODE_ENV = 'production'
-  const { autoSync, listeners } = statusOnlyEngine({})
-  mountDevtools(autoSync).unmount()
+/** The default entry decides at import time, so each case imports a fresh copy under its NODE_ENV. */
+async function importDefaultEntry(nodeEnvironment: string | undefined) {
+  if (nodeEnvironment === undefined) delete process.env.NODE_ENV
+  else process.env.NODE_ENV = nodeEnvironment
+  vi.resetModules()
+  return (await import('./index')).mountDevtools
+}
+
+it.each(['production', 'test', 'staging', undefined])(
+  'the default entry mounts nothing when NODE_ENV is %s',
+  async (value) => {
+    const mountDevtools = await importDefaultEntry(value)
+    const { autoSync, listeners } = statusOnlyEngine({})
+    mountDevtools(autoSync).unmount()
+    expect(host()).toBeNull()
+    expect(listeners.size).toBe(0)
+  },
+)
+
+it('the default entry keeps its import-time choice when NODE_ENV changes later', async () => {
+  const mountDevtools = await importDefaultEntry('production')
+  process.env.NODE_ENV = 'development'
+  const { autoSync } = statusOnlyEngine({})
+  mountDevtools(autoSync)
   expect(host()).toBeNull()
-  expect(listeners.size).toBe(0)
 })
 
-it('the default entry mounts in development', () => {
-  process.env.NODE_ENV = 'development'
+it('the default entry mounts in development', async () => {
+  const mountDevtools = await importDefaultEntry('development')
   const { autoSync } = statusOnlyEngine({})
   const { unmount } = mountDevtools(autoSync)
   expect(host()).not.toBeNull()

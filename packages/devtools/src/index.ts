@@ -4,26 +4,19 @@ import type { DevtoolsHandle, DevtoolsOptions } from './options'
 
 export type { DevtoolsHandle, DevtoolsOptions, DevtoolsPosition } from './options'
 
-function isDevelopment(): boolean {
-  // Bundlers replace `process.env.NODE_ENV`; where nothing does and `process` is missing, this throws.
-  try {
-    return process.env.NODE_ENV === 'development'
-  } catch {
-    return false
-  }
-}
+const mountNothing = (_autoSync: AutoSync, _options?: DevtoolsOptions): DevtoolsHandle => ({ unmount() {} })
 
 /**
- * Mounts the devtools panel when `process.env.NODE_ENV === 'development'`, and does nothing otherwise.
- * Import `@autosync/devtools/production` to mount it in any build.
+ * Mounts the devtools panel when `process.env.NODE_ENV` is exactly `'development'` at build time (or at
+ * import time where nothing replaces it), and does nothing for any other value (`'production'`, `'test'`,
+ * `'staging'`, unset). Import `@autosync/devtools/production` to mount it in any build.
  *
  * @example
  * import mountDevtools from '@autosync/devtools'
  * const { unmount } = mountDevtools(autoSync)
  */
-export function mountDevtools(autoSync: AutoSync, options?: DevtoolsOptions): DevtoolsHandle {
-  if (!isDevelopment()) return { unmount() {} }
-  return mountAlways(autoSync, options)
-}
+// Chosen once at module level (like TanStack Query's devtools) so a production bundle drops the mount code.
+export const mountDevtools: (autoSync: AutoSync, options?: DevtoolsOptions) => DevtoolsHandle =
+  typeof process !== 'undefined' && process.env.NODE_ENV === 'development' ? mountAlways : mountNothing
 
 export default mountDevtools

@@ -5,11 +5,11 @@ export class AutoSyncError extends Error {
   readonly [marker] = true
   override name = 'AutoSyncError'
   /** A stable machine-readable reason where callers branch on it (`pull-not-enabled`, `restore-would-discard`…). */
-  readonly code?: string
+  declare readonly code?: string
 
   constructor(message: string, options?: { cause?: unknown; code?: string }) {
     super(message, options)
-    this.code = options?.code
+    if (options?.code) this.code = options.code
   }
 
   static isInstance(error: unknown): error is AutoSyncError {

@@ -30,7 +30,7 @@ export function createConnection(
     raw.onversionchange = (event) => {
       raw.close()
       if (refusal) return
-      refusal = `"${name}" was upgraded to a newer version by another tab; reload`
+      refusal = `"${name}" has a newer version from another tab; reload`
       current = undefined
       emit({ type: 'version-changed', newVersion: event.newVersion })
       emit({ type: 'closed', reason: 'version-change' })
@@ -68,9 +68,7 @@ export function createConnection(
         timer ??= clock.setTimeout(
           () =>
             settle(
-              new StorageError(
-                `[storage] opening "${name}" v${version}: blocked by another tab for ${blockedTimeoutMs} ms`,
-              ),
+              new StorageError(`[storage] "${name}" v${version} blocked by another tab for ${blockedTimeoutMs} ms`),
             ),
           blockedTimeoutMs,
         )

@@ -1,30 +1,29 @@
-import { createListeners, type Listeners } from '../runtime/listeners'
-import type { Logger, StorageEvent, StorageEventBus } from '../types'
+import { createListeners } from '../runtime/listeners'
+import type { Logger, StorageEvent, StorageEventBus, StorageEventListener } from '../types'
 
 export interface StorageEventHub extends StorageEventBus {
   emit(events: readonly StorageEvent[]): void
 }
 
-/** `on(table)` and `onAny` listeners of committed writes. */
+/** `onCommit` listeners hear each commit's events at once; `on(table)` and `onAny` hear them one by one. */
 export function createEventBus(logger: Logger): StorageEventHub {
-  const listeners = () => createListeners<StorageEvent>(logger, () => '[storage] a storage event listener')
-  const any = listeners()
-  const byTable = new Map<string, Listeners<StorageEvent>>()
-  return {
-    on(table, listener) {
-      let forTable = byTable.get(table)
-      if (!forTable) {
-        forTable = listeners()
-        byTable.set(table, forTable)
-      }
-      return forTable.subscribe(listener)
-    },
-    onAny: any.subscribe,
-    emit(events) {
+  const commits = createListeners<readonly StorageEvent[]>(logger, () => '[storage] a commit listener')
+  const each = (listener: StorageEventListener, table?: string) =>
+    commits.subscribe((events) => {
       for (const event of events) {
-        byTable.get(event.table)?.emit(event)
-        any.emit(event)
+        if (table !== undefined && event.table !== table) continue
+        // One throwing call must not cost the listener the rest of the commit.
+        try {
+          listener(event)
+        } catch (error) {
+          logger.error('[autosync] [storage] listener threw:', error)
+        }
       }
-    },
+    })
+  return {
+    on: (table, listener) => each(listener, table),
+    onAny: (listener) => each(listener),
+    onCommit: commits.subscribe,
+    emit: commits.emit,
   }
 }

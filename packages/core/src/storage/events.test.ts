@@ -67,6 +67,7 @@ describe('StorageEventBus', () => {
         seq: Math.max(...pending.map((change) => change.seq)),
         userIds: ['u1', 'u2'],
         origin: 'local',
+        keys: 2,
       },
     ])
     storage.close()

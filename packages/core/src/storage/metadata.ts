@@ -14,9 +14,7 @@ export function createMetadataStore(database: () => Promise<IDBDatabase>): Metad
 // Insecure contexts (plain http on a LAN address) lack randomUUID; getRandomValues is everywhere.
 const randomId = (): string =>
   crypto.randomUUID?.() ??
-  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (digit) =>
-    (Number(digit) ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(digit) / 4)))).toString(16),
-  )
+  [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => (byte % 16).toString(16)).join('')
 
 /** Reads the persisted client id, creating it once; one readwrite transaction so two tabs agree. */
 export function loadClientId(database: () => Promise<IDBDatabase>, action: string): Promise<string> {

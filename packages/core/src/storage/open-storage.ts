@@ -14,6 +14,7 @@ import type {
 } from '../types'
 import { assertValidOptions } from '../validation'
 import { openTabChannel, type TabMessage } from './broadcast'
+import { changeIdentity } from './coalesce'
 import { createConnection } from './connection'
 import { createDeadLetterStore } from './dead-letters'
 import { createEventBus } from './event-bus'
@@ -75,11 +76,11 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     },
   }
   const bus = createEventBus(logger)
-  const lifecycle = createListeners<StorageLifecycleEvent>(logger, () => '[storage] a storage lifecycle listener')
+  const lifecycle = createListeners<StorageLifecycleEvent>(logger, () => '[storage] a lifecycle listener')
   const connection = createConnection(options as StorageOptions, factory, clock, lifecycle.emit)
   const database = () => connection.database()
-  const captured = (seq: number, userIds: (string | null)[], origin: 'local' | 'tab' = 'local') =>
-    lifecycle.emit({ type: 'captured', seq, userIds, origin })
+  const captured = (seq: number, userIds: (string | null)[], origin: 'local' | 'tab' = 'local', keys?: number) =>
+    lifecycle.emit({ type: 'captured', seq, userIds, origin, keys })
 
   const channel =
     options.broadcast === false
@@ -90,18 +91,21 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
         })
 
   /** Delivers a committed transaction's events here and to other tabs, and its captures to the engine. */
-  function announce(events: StorageEvent[], seq?: number, userIds: (string | null)[] = []): void {
+  function announce(events: StorageEvent[], seq?: number, userIds: (string | null)[] = [], keys?: number): void {
     bus.emit(events)
-    if (seq !== undefined) captured(seq, userIds)
+    if (seq !== undefined) captured(seq, userIds, 'local', keys)
     channel?.post({ events, seq, userIds })
   }
 
-  function publish(writer: TransactionWriter): void {
+  function publish({ events, captured: changes }: TransactionWriter): void {
     // Versions grow in capture order, so the last captured change holds the highest.
-    if (writer.events.length > 0)
-      announce(writer.events, writer.captured.at(-1)?.event.seq, [
-        ...new Set(writer.captured.map((entry) => entry.change.userId)),
-      ])
+    if (events.length > 0)
+      announce(
+        events,
+        changes.at(-1)?.event.seq,
+        [...new Set(changes.map((entry) => entry.change.userId))],
+        new Set(changes.map(({ change }) => changeIdentity(null, change.table, change.key))).size,
+      )
   }
 
   const run = createTransactionRunner({ context, database, publish })
@@ -128,7 +132,7 @@ export async function openStorage<S extends StorageSchema = StorageSchema>(
     clientId,
     syncedTables: [...tables.values()].filter((table) => table.sync).map((table) => table.name),
     userIdField: options.userIdField,
-    events: { on: bus.on, onAny: bus.onAny },
+    events: { on: bus.on, onAny: bus.onAny, onCommit: bus.onCommit },
     outbox: createOutbox(database),
     deadLetters: createDeadLetterStore({
       database,

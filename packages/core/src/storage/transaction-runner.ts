@@ -61,7 +61,7 @@ export function createTransactionRunner(options: RunnerOptions): RunTransaction 
           await recovered
         }
         options.publish(writer)
-        throw new StorageError(`[storage] ${action}: transaction committed early; await only tx calls in it`, {
+        throw new StorageError(`[storage] ${action}: committed early (await only tx calls)`, {
           cause: error,
         })
       }

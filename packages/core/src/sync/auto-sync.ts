@@ -105,7 +105,8 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
     () => state.userId,
     () => state.latestSeq,
     ({ pending, deadLetters, coveredSeq }) => {
-      state.pendingChanges = pending
+      // A count older than the latest capture may miss it: keep the capture's lower bound until the next count.
+      state.pendingChanges = coveredSeq < state.latestSeq ? Math.max(pending, state.pendingChanges) : pending
       state.countedSeq = coveredSeq
       if (deadLetters !== undefined) status.set({ deadLetters })
       refresh()
@@ -191,7 +192,7 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       try {
         return engine.skip(event)
       } catch (error) {
-        logger.error('[autosync] [sync] A plugin skip threw; the change is captured:', error)
+        logger.error('[autosync] a plugin skip threw', error)
         return false
       }
     })

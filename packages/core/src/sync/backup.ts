@@ -21,7 +21,7 @@ export async function backupSnapshot({
   logger,
 }: BackupRun): Promise<BackupResult> {
   if (!adapter.backup || !adapter.capabilities.backup) {
-    throw new AutoSyncError(`[autosync] [sync] The "${adapter.name}" adapter cannot store backups`)
+    throw new AutoSyncError(`[autosync] ${adapter.name} cannot back up`)
   }
   const { clientId, userIdField } = storage
   const tables: Record<string, Record<string, unknown>[]> = {}

@@ -23,6 +23,8 @@ export function watchCaptures(engine: Engine): () => void {
     state.latestSeq = Math.max(state.latestSeq, event.seq)
     if (!event.userIds.includes(state.userId)) return
     state.bufferedEvents++
+    // A lower bound known at once, so the status is right when the write resolves; the recount makes it exact.
+    if (event.keys && event.userIds.length === 1) state.pendingChanges = Math.max(state.pendingChanges, event.keys)
     openBurst(state, clock.now())
     engine.refresh()
     if (countTimer !== undefined) return

@@ -36,7 +36,7 @@ export function createPendingCounter(
       .then(([pending, dead]) => {
         if (userId === currentUser()) onCounts({ pending, deadLetters: dead, coveredSeq })
       })
-      .catch((error) => logger.debug('[autosync] [sync] Could not count pending changes', error))
+      .catch((error) => logger.debug('[autosync] count failed', error))
       .finally(() => {
         running = undefined
         if (again) {

@@ -122,8 +122,8 @@ export async function pushBacklog(run: PushRun): Promise<number> {
         if (accepted.length > 0) await storage.outbox.acknowledge(accepted)
         const rejected = (result?.rejected ?? []).flatMap(({ changeId, reason }) => {
           const change = byId.get(changeId)
-          // With two-way sync a conflict stays pending: the pull that follows resolves it.
-          return change && !(reason === 'conflict' && run.engine.pull) ? [{ change, reason, kind: 'rejected' }] : []
+          // A conflict (only two-way changes carry a base to conflict with) stays pending: the pull that follows resolves it.
+          return change && reason !== 'conflict' ? [{ change, reason, kind: 'rejected' }] : []
         })
         await deadLetter(run, rejected)
       } catch (error) {

@@ -82,6 +82,11 @@ export type StorageEventListener = (event: StorageEvent) => void
 export interface StorageEventBus {
   on(table: string, listener: StorageEventListener): () => void
   onAny(listener: StorageEventListener): () => void
+  /**
+   * Once per committed transaction (or per message from another tab), with all of its events in order:
+   * refresh a list once per `bulkPut` instead of once per record.
+   */
+  onCommit(listener: (events: readonly StorageEvent[]) => void): () => void
 }
 
 /** Lifecycle of the IndexedDB connection. */
@@ -89,7 +94,14 @@ export type StorageLifecycleEvent =
   | { type: 'version-changed'; newVersion: number | null }
   | { type: 'reopened' }
   | { type: 'closed'; reason: 'close' | 'version-change' | 'unexpected' }
-  | { type: 'captured'; seq: number; userIds: (string | null)[]; origin: 'local' | 'tab' }
+  | {
+      type: 'captured'
+      seq: number
+      userIds: (string | null)[]
+      origin: 'local' | 'tab'
+      /** Distinct records this commit queued (local commits only): all of them are pending now. */
+      keys?: number | undefined
+    }
 
 /**
  * Decides at capture time, inside the write's transaction and synchronously, whether a change

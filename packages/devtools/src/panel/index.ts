@@ -69,7 +69,8 @@ export function createPanel(
     const tables = new Set<string>(autoSync.storage.syncedTables)
     for (const name of Object.keys(model.outbox?.tables ?? {})) tables.add(name)
     for (const letter of model.deadLetters) tables.add(letter.change.table)
-    toolbar.update(model.status.isEnabled, [...tables].sort())
+    // The open breaker also clears isEnabled; only the user's own pause offers "Resume".
+    toolbar.update(model.status.isEnabled || model.status.disabledUntil !== null, [...tables].sort())
     header.replaceChildren(renderHeader(model, at))
     const showValues = options.showValues === true
     body.replaceChildren(

@@ -114,6 +114,7 @@ export function renderHistory(model: PanelModel) {
           element('span', `outcome ${row.outcome}`, row.detail ? `${row.outcome} (${row.detail})` : row.outcome),
         ]),
       ),
-    'No sync yet.',
+    // History starts when the panel loads; an earlier sync shows in the header's "last sync".
+    model.status.lastSyncTime === null ? 'No sync yet.' : 'No sync since the panel opened.',
   )
 }

@@ -65,9 +65,25 @@ describe('devtools panel on a real engine in Chromium', () => {
     expect(await advanceUntil(page, 'disabled')).toBe('disabled')
     await field(page, 'breaker').getByText('open until').waitFor()
     await field(page, 'failures').getByText('5').waitFor()
+    // The user never paused: the breaker is no reason to offer "Resume".
+    expect(await page.locator('[data-action="resume"]').count()).toBe(0)
+    expect(await page.locator('[data-action="pause"]').textContent()).toBe('Pause')
     expect(await failures.locator('tbody tr').count()).toBe(5)
     expect(await failures.locator('tbody tr').first().textContent()).toContain('#5')
     expect(await section(page, 'history').textContent()).toContain('failed (server)')
+    await page.close()
+  })
+
+  it('never says "No sync yet" beside a last sync made before the panel opened', async () => {
+    const page = await openHarness(fixture)
+    await inPage(page, async (harness) => {
+      await harness.write('notes', 'early')
+      await harness.engine.syncNow()
+    })
+    await openPanel(page)
+    const history = section(page, 'history')
+    await history.getByText('No sync since the panel opened.').waitFor()
+    expect(await history.textContent()).not.toContain('No sync yet')
     await page.close()
   })
 

@@ -1,8 +1,13 @@
-import { fileURLToPath } from 'node:url'
+import { mkdtempSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type Fixture, inPage, openHarness, openPanel, section, startFixture } from './fixture'
 
-const screenshotPath = fileURLToPath(new URL('../../../../docs/devtools-panel.png', import.meta.url))
+// `npm test` writes to a temporary folder so the working tree stays unchanged; `npm run docs` sets the docs path.
+const screenshotPath = process.env.AUTOSYNC_SCREENSHOT_PATH
+  ? resolve(process.env.AUTOSYNC_SCREENSHOT_PATH)
+  : join(mkdtempSync(join(tmpdir(), 'autosync-devtools-')), 'devtools-panel.png')
 
 let fixture: Fixture
 beforeAll(async () => {
@@ -10,7 +15,7 @@ beforeAll(async () => {
 })
 afterAll(() => fixture?.close())
 
-it('takes a screenshot of the open panel in a realistic state (docs/devtools-panel.png)', async () => {
+it('takes a screenshot of the open panel in a realistic state (`npm run docs` writes docs/devtools-panel.png)', async () => {
   const page = await openHarness(fixture, { showValues: false, theme: 'light' })
   await page.setViewportSize({ width: 760, height: 1300 })
   await openPanel(page)
@@ -43,6 +48,7 @@ it('takes a screenshot of the open panel in a realistic state (docs/devtools-pan
   })
   const panel = page.locator('.panel')
   await panel.screenshot({ path: screenshotPath })
+  expect(statSync(screenshotPath).size).toBeGreaterThan(10_000)
   expect(await section(page, 'history').locator('tbody tr').count()).toBeGreaterThanOrEqual(3)
   await page.close()
 })
