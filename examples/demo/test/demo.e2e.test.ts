@@ -229,13 +229,14 @@ it('at 1280 px the panel leaves the server column free, shows its whole breaker 
     const panel = await page.locator('[data-autosync-devtools] .panel').boundingBox()
     const serverColumn = await page.locator('section[aria-labelledby="server-title"]').boundingBox()
     const badge = await page.locator('[data-autosync-devtools] [data-field="breaker"]').boundingBox()
-    expect(panel && serverColumn && badge).toBeTruthy()
+    // Each is laid out (a hidden element has no box), so the geometry below compares real boxes.
+    if (!panel || !serverColumn || !badge) throw new Error('panel, server column or breaker badge is not laid out')
     const overlaps = (a: typeof panel, b: typeof panel) =>
-      !!a && !!b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
     expect(overlaps(panel, serverColumn)).toBe(false)
     // The breaker badge lies wholly inside the panel and the viewport's width.
-    expect(badge!.x + badge!.width).toBeLessThanOrEqual(panel!.x + panel!.width)
-    expect(panel!.x + panel!.width).toBeLessThanOrEqual(1280)
+    expect(badge.x + badge.width).toBeLessThanOrEqual(panel.x + panel.width)
+    expect(panel.x + panel.width).toBeLessThanOrEqual(1280)
     const screenshot = join(workDir, 'demo-1280.png')
     await page.screenshot({ path: screenshot })
     if (process.env.AUTOSYNC_KEEP_SCREENSHOT) await page.screenshot({ path: process.env.AUTOSYNC_KEEP_SCREENSHOT })

@@ -2,7 +2,7 @@
 // server (SQLite), mounted on the page's origin.
 import { fileURLToPath } from 'node:url'
 import { createSyncServer, createTokenSigner, silentLogger } from '@autosync/server'
-import { type BundleServer, type ChromiumSession, launchChromium, serveBundle } from '@autosync/test-browser'
+import { type BundleServer, type ChromiumSession, callPage, launchChromium, serveBundle } from '@autosync/test-browser'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ServerLane, sqliteLane } from '../support/server-lanes'
@@ -48,15 +48,8 @@ async function openDevice(name: string, userId: string): Promise<Page> {
   return tab
 }
 
-function on<Method extends keyof Device>(tab: Page, method: Method, ...parameters: Parameters<Device[Method]>) {
-  return tab.evaluate(
-    ([name, values]) =>
-      (window as unknown as { device: Record<string, (...parts: unknown[]) => unknown> }).device[name as string]!(
-        ...(values as unknown[]),
-      ),
-    [method, parameters] as const,
-  ) as Promise<Awaited<ReturnType<Device[Method]>>>
-}
+const on = <Method extends keyof Device>(tab: Page, method: Method, ...parameters: Parameters<Device[Method]>) =>
+  callPage<Awaited<ReturnType<Device[Method]>>>(tab, method, ...parameters)
 
 describe('two-way sync in Chromium through the reference server', () => {
   it('two devices exchange writes and deletes, and concurrent offline edits merge on both', async () => {

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type BundleServer, launchChromium, serveBundle } from '@autosync/test-browser'
-import type { Page } from 'playwright-core'
+import { type BundleServer, callPage, launchChromium, serveBundle } from '@autosync/test-browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bucket, type Harness, startHarness } from '../support/harness'
 import { presignHandler } from '../support/presign-endpoint'
@@ -27,16 +26,6 @@ afterAll(async () => {
   await harness?.close()
 })
 
-function call<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
-  return page.evaluate(
-    ([name, parameters]) =>
-      (window as unknown as { api: Record<string, (...parts: unknown[]) => unknown> }).api[name as string]!(
-        ...(parameters as unknown[]),
-      ),
-    [method, args] as const,
-  ) as Promise<T>
-}
-
 describe('s3Adapter in real Chromium against the verifying s3rver (CORS)', () => {
   it('two devices converge; a lost acknowledgement leaves exactly one copy of each change', async () => {
     const userId = 'browser-user'
@@ -51,25 +40,25 @@ describe('s3Adapter in real Chromium against the verifying s3rver (CORS)', () =>
       ] as const) {
         await page.goto(server.url())
         await page.waitForFunction(() => (window as { ready?: boolean }).ready, null, { polling: 20 })
-        await call(page, 'open', `device-${name}`, userId, harness.layer.url, bucket)
+        await callPage(page, 'open', `device-${name}`, userId, harness.layer.url, bucket)
       }
-      await call(one, 'write', 3, 'one-', userId)
+      await callPage(one, 'write', 3, 'one-', userId)
       harness.layer.dropResponseAfterStoring((method, path) => method === 'PUT' && path.includes(`/${userId}/log/`))
       const replaysBefore = harness.layer.state.preconditionFailures
       // The first answer is cut after the object is stored. Chromium itself may resend the PUT on the reset
       // connection; either way the replay (the browser's or the engine's) meets 412 and is acknowledged.
-      await call(one, 'syncNow')
-      if ((await call(one, 'pending')) !== 0) expect(await call(one, 'syncNow')).toBe('ok')
-      expect(await call(one, 'pending')).toBe(0)
+      await callPage(one, 'syncNow')
+      if ((await callPage(one, 'pending')) !== 0) expect(await callPage(one, 'syncNow')).toBe('ok')
+      expect(await callPage(one, 'pending')).toBe(0)
       expect(harness.layer.state.preconditionFailures).toBe(replaysBefore + 1)
       expect(await harness.keys(`autosync/${userId}/log/`)).toHaveLength(1)
-      await call(two, 'write', 2, 'two-', userId)
-      expect(await call(two, 'syncNow')).toBe('ok')
-      await call(two, 'pull')
-      await call(one, 'pull')
+      await callPage(two, 'write', 2, 'two-', userId)
+      expect(await callPage(two, 'syncNow')).toBe('ok')
+      await callPage(two, 'pull')
+      await callPage(one, 'pull')
       const expected = ['one-0', 'one-1', 'one-2', 'two-0', 'two-1']
-      expect(await call(one, 'notes')).toEqual(expected)
-      expect(await call(two, 'notes')).toEqual(expected)
+      expect(await callPage(one, 'notes')).toEqual(expected)
+      expect(await callPage(two, 'notes')).toEqual(expected)
       // Exactly one copy of each change in the bucket, as the AWS SDK sees it.
       const segments = await harness.keys(`autosync/${userId}/log/`)
       expect(segments).toHaveLength(2)

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type BundleServer, launchChromium, serveBundle } from '@autosync/test-browser'
+import { type BundleServer, callPage, launchChromium, serveBundle } from '@autosync/test-browser'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
@@ -16,17 +16,7 @@ afterAll(() => server.close())
 async function openPage(page: Page, name: string): Promise<string> {
   await page.goto(server.url())
   await page.waitForFunction(() => (window as { ready?: boolean }).ready, null, { polling: 20 })
-  return call<string>(page, 'open', name)
-}
-
-function call<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
-  return page.evaluate(
-    ([name, parameters]) =>
-      (window as unknown as { api: Record<string, (...parts: unknown[]) => unknown> }).api[name as string]!(
-        ...(parameters as unknown[]),
-      ),
-    [method, args] as const,
-  ) as Promise<T>
+  return callPage<string>(page, 'open', name)
 }
 
 /** The main Chromium process of one profile: the one whose command line names the folder and no `--type=`. */
@@ -52,7 +42,7 @@ it('a write whose promise resolved survives SIGKILL of the browser process (reco
     const first = await launchChromium({ userDataDir: profile })
     const page = await first.context.newPage()
     const clientId = await openPage(page, 'crash')
-    await call(page, 'put', { id: 'survivor', userId: 'u1', text: 'written right before the crash' })
+    await callPage(page, 'put', { id: 'survivor', userId: 'u1', text: 'written right before the crash' })
     const [browserProcess, ...others] = browserProcessIds(profile)
     expect(browserProcess).toBeTypeOf('number')
     expect(others).toEqual([])
@@ -66,10 +56,10 @@ it('a write whose promise resolved survives SIGKILL of the browser process (reco
     try {
       const reopened = await second.context.newPage()
       expect(await openPage(reopened, 'crash')).toBe(clientId)
-      expect(await call(reopened, 'getAll')).toEqual([
+      expect(await callPage(reopened, 'getAll')).toEqual([
         { id: 'survivor', userId: 'u1', text: 'written right before the crash' },
       ])
-      const pending = await call<{ key: string; op: string; created: boolean }[]>(reopened, 'pending')
+      const pending = await callPage<{ key: string; op: string; created: boolean }[]>(reopened, 'pending')
       expect(pending).toMatchObject([{ key: 'survivor', op: 'put', created: true }])
     } finally {
       await second.close()

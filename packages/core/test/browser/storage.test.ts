@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type BundleServer, launchChromium, serveBundle } from '@autosync/test-browser'
+import { type BundleServer, callPage, launchChromium, serveBundle } from '@autosync/test-browser'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -19,18 +19,7 @@ afterAll(async () => {
 async function openPage(page: Page, name: string): Promise<string> {
   await page.goto(server.url())
   await page.waitForFunction(() => (window as { ready?: boolean }).ready, null, { polling: 20 })
-  return call<string>(page, 'open', name)
-}
-
-/** Calls `window.api[method](...args)` in the page. */
-function call<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
-  return page.evaluate(
-    ([name, parameters]) =>
-      (window as unknown as { api: Record<string, (...parts: unknown[]) => unknown> }).api[name as string]!(
-        ...(parameters as unknown[]),
-      ),
-    [method, args] as const,
-  ) as Promise<T>
+  return callPage<string>(page, 'open', name)
 }
 
 describe('storage in real Chromium', () => {
@@ -40,7 +29,7 @@ describe('storage in real Chromium', () => {
       const page = await session.context.newPage()
       const clientId = await openPage(page, 'reload')
       expect(
-        await call(
+        await callPage(
           page,
           'transaction',
           [
@@ -51,7 +40,7 @@ describe('storage in real Chromium', () => {
         ),
       ).toBe('committed')
       expect(
-        await call(
+        await callPage(
           page,
           'transaction',
           [
@@ -61,23 +50,23 @@ describe('storage in real Chromium', () => {
           true,
         ),
       ).toBe('rolled back')
-      expect(await call(page, 'heard')).toEqual([
+      expect(await callPage(page, 'heard')).toEqual([
         { type: 'create', key: 'a', origin: 'local' },
         { type: 'create', key: 'b', origin: 'local' },
       ])
-      const [first] = await call<{ key: string; seq: number; table: string }[]>(page, 'pending')
-      await call(page, 'acknowledge', [first])
+      const [first] = await callPage<{ key: string; seq: number; table: string }[]>(page, 'pending')
+      await callPage(page, 'acknowledge', [first])
 
       await page.reload()
       expect(await openPage(page, 'reload')).toBe(clientId)
-      const pending = await call<{ key: string; seq: number }[]>(page, 'pending')
+      const pending = await callPage<{ key: string; seq: number }[]>(page, 'pending')
       expect(pending.map((change) => change.key)).toEqual(['b'])
-      expect(await call<{ id: string }[]>(page, 'getAll')).toEqual([
+      expect(await callPage<{ id: string }[]>(page, 'getAll')).toEqual([
         { id: 'a', userId: 'u1' },
         { id: 'b', userId: 'u1' },
       ])
-      await call(page, 'put', { id: 'e', userId: 'u1' })
-      const after = await call<{ key: string; seq: number }[]>(page, 'pending')
+      await callPage(page, 'put', { id: 'e', userId: 'u1' })
+      const after = await callPage<{ key: string; seq: number }[]>(page, 'pending')
       expect(after.at(-1)?.key).toBe('e')
       expect(after.at(-1)!.seq).toBeGreaterThan(pending[0]!.seq)
     } finally {
@@ -92,7 +81,7 @@ describe('storage in real Chromium', () => {
       const listener = await session.context.newPage()
       await openPage(writer, 'tabs')
       await openPage(listener, 'tabs')
-      await call(
+      await callPage(
         writer,
         'transaction',
         [
@@ -106,11 +95,11 @@ describe('storage in real Chromium', () => {
         null,
         { polling: 20 },
       )
-      expect(await call(listener, 'heard')).toEqual([
+      expect(await callPage(listener, 'heard')).toEqual([
         { type: 'create', key: 'x', origin: 'tab' },
         { type: 'create', key: 'y', origin: 'tab' },
       ])
-      expect(await call(writer, 'heard')).toEqual([
+      expect(await callPage(writer, 'heard')).toEqual([
         { type: 'create', key: 'x', origin: 'local' },
         { type: 'create', key: 'y', origin: 'local' },
       ])
@@ -127,8 +116,8 @@ describe('storage in real Chromium', () => {
       try {
         const page = await first.context.newPage()
         clientId = await openPage(page, 'restart')
-        await call(page, 'put', { id: 'kept', userId: 'u1' })
-        await call(page, 'close')
+        await callPage(page, 'put', { id: 'kept', userId: 'u1' })
+        await callPage(page, 'close')
       } finally {
         await first.close()
       }
@@ -136,7 +125,7 @@ describe('storage in real Chromium', () => {
       try {
         const page = await second.context.newPage()
         expect(await openPage(page, 'restart')).toBe(clientId)
-        const pending = await call<{ key: string; op: string; created: boolean }[]>(page, 'pending')
+        const pending = await callPage<{ key: string; op: string; created: boolean }[]>(page, 'pending')
         expect(pending).toMatchObject([{ key: 'kept', op: 'put', created: true }])
       } finally {
         await second.close()

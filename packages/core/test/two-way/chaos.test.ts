@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { AdapterError } from '../../src/errors'
 import { seededRandom } from '../../src/testing'
 import { type ConflictResolver, clientWins, lastWriteWins, mergeFields, serverWins } from '../../src/two-way'
-import { createBackend, type Device } from './devices'
+import { crashAtPut, createBackend, type Device } from './devices'
 
 const policies: [string, () => ConflictResolver][] = [
   ['lastWriteWins', lastWriteWins],
@@ -27,24 +27,6 @@ afterEach(async () => {
   await backend?.closeAll()
   backend = undefined
 })
-
-/** The n-th IndexedDB put from now on aborts its transaction, as a tab crashing mid-page would. */
-function crashAtPut(n: number) {
-  const prototype = IDBObjectStore.prototype
-  const original = prototype.put
-  let calls = 0
-  prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-    if (++calls === n) {
-      prototype.put = original
-      this.transaction.abort()
-      throw new DOMException('injected crash', 'AbortError')
-    }
-    return original.apply(this, args)
-  }
-  restorePut = () => {
-    prototype.put = original
-  }
-}
 
 async function runChaos(seed: number) {
   const random = seededRandom(seed)
@@ -105,7 +87,7 @@ async function runChaos(seed: number) {
         remember(key, null, clock.now())
       }
     } else if (roll < 0.85) {
-      if (chance(0.1)) crashAtPut(1 + Math.floor(random() * 12))
+      if (chance(0.1)) restorePut = crashAtPut(1 + Math.floor(random() * 12))
       await device.autoSync.syncNow().catch(() => {})
       restorePut?.()
     } else if (roll < 0.95) {

@@ -7,17 +7,23 @@ afterEach(() => backend?.closeAll())
 
 const original = { id: 'n', userId: 'u1', title: 'title', body: 'body' }
 
-/**
- * Both devices hold `original`; offline, A edits the title and B (later, by the clock) the body. A syncs first,
- * then B, then A again: every device and the backend must end on the policy's answer.
- */
-async function editBothSides(resolve: ConflictResolver, conditionalWrites: boolean) {
+/** Two devices on one backend, both holding `original` (A wrote and pushed it, B pulled it). */
+async function bothHoldOriginal(resolve: ConflictResolver, conditionalWrites = true) {
   backend = await createBackend({ resolve, adapter: { conditionalWrites } })
   const a = await backend.openDevice('a')
   const b = await backend.openDevice('b')
   await a.storage.put('notes', original)
   await a.autoSync.syncNow()
   await b.autoSync.pull()
+  return { a, b }
+}
+
+/**
+ * Both devices hold `original`; offline, A edits the title and B (later, by the clock) the body. A syncs first,
+ * then B, then A again: every device and the backend must end on the policy's answer.
+ */
+async function editBothSides(resolve: ConflictResolver, conditionalWrites: boolean) {
+  const { a, b } = await bothHoldOriginal(resolve, conditionalWrites)
   await a.storage.update('notes', 'n', { title: 'title by a' })
   await backend.clock.advance(1_000)
   await b.storage.update('notes', 'n', { body: 'body by b' })
@@ -71,12 +77,7 @@ describe('conflict outcomes', () => {
   })
 
   it('settles a local delete against a remote edit by the policy', async () => {
-    backend = await createBackend({ resolve: clientWins() })
-    const a = await backend.openDevice('a')
-    const b = await backend.openDevice('b')
-    await a.storage.put('notes', original)
-    await a.autoSync.syncNow()
-    await b.autoSync.pull()
+    const { a, b } = await bothHoldOriginal(clientWins())
     await a.storage.update('notes', 'n', { title: 'edited' })
     await b.storage.delete('notes', 'n')
     await a.autoSync.syncNow()
@@ -93,12 +94,7 @@ describe('conflict outcomes', () => {
       seen.push(conflict)
       return { ...conflict.remote!, title: `${conflict.local?.title} + ${conflict.remote?.title}`, id: 'ignored' }
     }
-    backend = await createBackend({ resolve: app })
-    const a = await backend.openDevice('a')
-    const b = await backend.openDevice('b')
-    await a.storage.put('notes', original)
-    await a.autoSync.syncNow()
-    await b.autoSync.pull()
+    const { a, b } = await bothHoldOriginal(app)
     await a.storage.update('notes', 'n', { title: 'A' })
     await b.storage.update('notes', 'n', { title: 'B' })
     await a.autoSync.syncNow()

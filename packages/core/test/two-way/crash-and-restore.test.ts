@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { AutoSyncError } from '../../src/errors'
-import { createBackend } from './devices'
+import { crashAtPut, createBackend } from './devices'
 
 let backend: Awaited<ReturnType<typeof createBackend>>
 let restorePut: (() => void) | undefined
@@ -9,24 +9,6 @@ afterEach(async () => {
   restorePut = undefined
   await backend?.closeAll()
 })
-
-/** Makes the n-th `put` on any object store from now on throw, as a crashing tab or a full disk would mid-page. */
-function failNthPut(n: number) {
-  const prototype = IDBObjectStore.prototype
-  const original = prototype.put
-  let calls = 0
-  prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-    calls++
-    if (calls === n) {
-      this.transaction.abort()
-      throw new DOMException('injected crash', 'AbortError')
-    }
-    return original.apply(this, args)
-  }
-  restorePut = () => {
-    prototype.put = original
-  }
-}
 
 describe('crash during apply', () => {
   it('leaves either the whole page and the new cursor, or neither', async () => {
@@ -40,7 +22,7 @@ describe('crash during apply', () => {
       })
     }
     const device = await backend.openDevice('a')
-    failNthPut(6)
+    restorePut = crashAtPut(6)
     await expect(device.autoSync.pull()).rejects.toBeDefined()
     restorePut?.()
     expect(await device.notes()).toEqual({})
@@ -63,7 +45,7 @@ describe('crash during apply', () => {
     }
     const first = await backend.openDevice('a')
     // A page of five writes eleven values (records, revisions, cursor): the 14th put is inside the second page.
-    failNthPut(14)
+    restorePut = crashAtPut(14)
     await expect(first.autoSync.pull()).rejects.toBeDefined()
     restorePut?.()
     // The first page committed with its cursor; the second did not.

@@ -11,6 +11,27 @@ export const quietLogger = (): Logger & { warnings: string[] } => {
   return { debug() {}, info() {}, warn: (...parts) => warnings.push(parts.map(String).join(' ')), error() {}, warnings }
 }
 
+/**
+ * Makes the n-th IndexedDB `put` from now on abort its transaction and throw, as a tab crashing mid-page would.
+ * One-shot; the returned function undoes it if it has not fired (call it in `afterEach`).
+ */
+export function crashAtPut(n: number): () => void {
+  const prototype = IDBObjectStore.prototype
+  const original = prototype.put
+  let calls = 0
+  prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+    if (++calls === n) {
+      prototype.put = original
+      this.transaction.abort()
+      throw new DOMException('injected crash', 'AbortError')
+    }
+    return original.apply(this, args)
+  }
+  return () => {
+    prototype.put = original
+  }
+}
+
 export interface DevicesOptions {
   resolve?: ConflictResolver
   adapter?: MemoryAdapterOptions

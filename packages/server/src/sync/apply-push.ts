@@ -95,25 +95,18 @@ export async function applyPush(
     }
     const ordered = [...writes.entries()].sort(([, a], [, b]) => a.writeIndex - b.writeIndex)
     const written = ordered.map(([, { record }]) => record)
-    if (valid.some((change) => change.baseRevision !== undefined)) {
-      // Two-way clients keep each write's revision as their next base: the answer waits for the records.
+    // Two-way clients keep each write's revision as their next base: their answer waits for the records.
+    const twoWay = valid.some((change) => change.baseRevision !== undefined)
+    if (twoWay) {
       const given = written.length > 0 ? await transaction.writeRecords(written) : []
       const position = new Map(ordered.map(([address], index) => [address, index]))
       answer.revisions = {}
       for (const [changeId, address] of writtenBy) answer.revisions[changeId] = given[position.get(address)!]!
-      const responseText = JSON.stringify(answer)
-      await transaction.finishBatch(newlyApplied, {
-        batchId: batch.batchId,
-        requestHash,
-        response: responseText,
-        createdAt: now,
-      })
-      return { kind: 'answered', responseText }
     }
     const responseText = JSON.stringify(answer)
-    // Both writes at once, records first: nothing in the batch's answer depends on how the records were written.
+    // Otherwise both writes go at once, records first: nothing in the answer depends on how the records were written.
     await Promise.all([
-      written.length > 0 ? transaction.writeRecords(written) : undefined,
+      !twoWay && written.length > 0 ? transaction.writeRecords(written) : undefined,
       transaction.finishBatch(newlyApplied, {
         batchId: batch.batchId,
         requestHash,

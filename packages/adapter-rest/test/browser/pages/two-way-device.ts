@@ -1,5 +1,5 @@
 // One device in a page: core over the page's real IndexedDB, two-way sync through restAdapter to the server
-// mounted on the page's origin. The test drives it through `window.device`.
+// mounted on the page's origin. The test drives it through `window.api`.
 import { createAutoSync, openStorage } from '@autosync/core'
 import { mergeFields, twoWay } from '@autosync/core/two-way'
 import { restAdapter } from '../../../src'
@@ -55,6 +55,6 @@ export type Device = Awaited<ReturnType<typeof openDevice>>
 Object.assign(window, {
   ready: true,
   open: async (name: string, token: string, userId: string) => {
-    Object.assign(window, { device: await openDevice(name, token, userId) })
+    Object.assign(window, { api: await openDevice(name, token, userId) })
   },
 })
