@@ -1,6 +1,7 @@
 import type { AdapterContext, RemoteChange } from '@autosync/core'
 import { objectUrl, userFolder } from './keys'
 import { listObjects } from './list'
+import { createRequestMemory } from './memory'
 import type { ResolvedOptions } from './options'
 import { type CompactionSnapshot, compactionKey, pullPage } from './pull'
 import { positionOf } from './segment'
@@ -19,8 +20,10 @@ export async function compactLog(options: ResolvedOptions, send: Send, userId: s
   const latest = new Map<string, RemoteChange>()
   const folded = new Set<string>()
   let cursor: string | null = null
+  // Its own memory: the device's echoes stay for the device's pull.
+  const memory = createRequestMemory(options.clock.now)
   for (;;) {
-    const response = await pullPage(options, send, { cursor, limit: 10_000, userId }, context)
+    const response = await pullPage(options, send, { cursor, limit: 10_000, userId }, context, memory)
     for (const change of response.changes) {
       // Unreadable markers stay dead letters on the devices that read them; they are not worth keeping.
       if (change.table.startsWith('[s3]') || revisionPosition(change.revision) > bound) continue

@@ -3,6 +3,7 @@ import { AdapterError, parseJsonSafely } from '@autosync/core'
 import { type CursorState, decodeCursor, encodeCursor } from './cursor'
 import { objectUrl, userFolder } from './keys'
 import { listObjects } from './list'
+import type { RequestMemory } from './memory'
 import type { ResolvedOptions } from './options'
 import { formatPosition, positionOf, readSegment, unreadable } from './segment'
 import type { Send } from './transport'
@@ -73,6 +74,7 @@ export async function pullPage(
   send: Send,
   request: PullRequest,
   context: AdapterContext,
+  memory: RequestMemory,
 ): Promise<PullResponse> {
   const { signal } = context
   const userId = request.userId as string
@@ -85,14 +87,19 @@ export async function pullPage(
   const logPrefix = `${folder}/log/`
   const from = Math.max(state.floor, state.maxPosition - options.settleMs)
   const seen = new Set(state.seen)
-  const listing = await listObjects(options, send, folder, {
-    prefix: logPrefix,
-    ...(from >= 0 ? { startAfter: `${logPrefix}${formatPosition(from)}` } : {}),
-    signal,
-    enough: (count) => count >= seen.size + limit,
-  })
+  // The rest of the previous page's listing serves the page that continues from its cursor: it was listed
+  // before that page's compaction check, so a segment deleted since answers 404 and the next pull lists again.
+  const kept = memory.listingFor(`${folder} ${request.cursor}`)
+  const listing =
+    kept ??
+    (await listObjects(options, send, folder, {
+      prefix: logPrefix,
+      ...(from >= 0 ? { startAfter: `${logPrefix}${formatPosition(from)}` } : {}),
+      signal,
+      enough: (count) => count >= seen.size + limit,
+    }))
   // Listed before the compactions: a compaction that deleted segments listed here already wrote its snapshot.
-  const compacted = await newestCompaction(options, send, folder, state.compacted, signal)
+  const compacted = kept ? undefined : await newestCompaction(options, send, folder, state.compacted, signal)
   if (compacted !== undefined) {
     if (state.maxPosition < compacted) return emitSnapshot(state, compacted, 0)
     state.compacted = compacted
@@ -101,14 +108,20 @@ export async function pullPage(
   const changes: RemoteChange[] = []
   const pending = listing.objects.filter((object) => !seen.has(object.key.slice(logPrefix.length)))
   let stoppedEarly = false
-  for (const object of pending) {
+  let missing = false
+  let next = 0
+  for (; next < pending.length; next++) {
+    const object = pending[next]!
     if (changes.length >= limit) {
       stoppedEarly = true
       break
     }
     const name = object.key.slice(logPrefix.length)
     let segment: RemoteChange[]
-    if (object.size > options.maxSegmentBytes) {
+    const own = memory.takeWritten(object.key)
+    if (own !== undefined) {
+      segment = readSegment(name, own, userId)
+    } else if (object.size > options.maxSegmentBytes) {
       segment = [unreadable(name, `larger than ${options.maxSegmentBytes} bytes`, positionOf(name))]
     } else {
       const { response, text } = await send(
@@ -117,7 +130,7 @@ export async function pullPage(
       )
       if (response.status === 404) {
         // Deleted by a compaction since the listing: the next pull falls back to its snapshot.
-        stoppedEarly = true
+        stoppedEarly = missing = true
         break
       }
       segment = readSegment(name, text, userId)
@@ -126,6 +139,7 @@ export async function pullPage(
     const taken = segment.slice(start, start + limit - changes.length)
     changes.push(...taken)
     if (start + taken.length < segment.length) {
+      if (own !== undefined) memory.wrote(object.key, own)
       state.partial = { name, index: start + taken.length }
       stoppedEarly = true
       break
@@ -135,7 +149,14 @@ export async function pullPage(
     state.maxPosition = Math.max(state.maxPosition, positionOf(name))
   }
   state.seen = [...seen].filter((name) => positionOf(name) >= state.maxPosition - options.settleMs)
-  return page(changes, state, stoppedEarly || listing.truncated)
+  const result = page(changes, state, stoppedEarly || listing.truncated)
+  const rest = pending.slice(next)
+  memory.keepListing(
+    result.hasMore && !missing && rest.length > 0
+      ? { cursor: `${folder} ${result.cursor}`, objects: rest, truncated: listing.truncated }
+      : undefined,
+  )
+  return result
 
   async function emitSnapshot(previous: CursorState, bound: number, index: number): Promise<PullResponse> {
     const snapshot = await readCompaction(options, send, folder, bound, userId, signal)

@@ -4,6 +4,7 @@ import { readBackup, writeBackup } from './backup'
 import { compactLog } from './compaction'
 import { encodeSegment, objectUrl, userFolder } from './keys'
 import { listObjects } from './list'
+import { createRequestMemory } from './memory'
 import { resolveOptions, type S3AdapterOptions } from './options'
 import { pullPage } from './pull'
 import { revisionOf, segmentName, serializeSegment } from './segment'
@@ -25,6 +26,7 @@ export function s3Adapter(input: S3AdapterOptions): S3Adapter {
   const options = resolveOptions(input)
   const send = createTransport(options)
   const positions = new Map<string, number>()
+  const memory = createRequestMemory(options.clock.now)
   let pushesSinceCheck = 0
 
   async function maybeCompact(userId: string, context: AdapterContext) {
@@ -65,12 +67,14 @@ export function s3Adapter(input: S3AdapterOptions): S3Adapter {
       positions.set(memoryKey, position)
       if (positions.size > rememberedBatches) positions.delete(positions.keys().next().value as string)
       const name = segmentName(position, encodeSegment(batch.clientId), encodeSegment(batch.batchId))
+      const key = `${folder}/log/${name}`
+      const body = serializeSegment(batch, userId)
       const { response } = await send(
         {
           method: 'PUT',
-          url: objectUrl(options, folder, `${folder}/log/${name}`),
+          url: objectUrl(options, folder, key),
           headers: { 'content-type': 'application/json', 'if-none-match': '*' },
-          body: serializeSegment(batch, userId),
+          body,
           signal: context.signal,
         },
         [412],
@@ -86,6 +90,8 @@ export function s3Adapter(input: S3AdapterOptions): S3Adapter {
           },
         )
       }
+      // A 412 means an earlier attempt stored it, maybe with other content: only our own stored body is kept.
+      if (response.status !== 412) memory.wrote(key, body)
       const revisions: Record<string, string> = {}
       batch.changes.forEach((change, index) => {
         revisions[change.changeId] = revisionOf(name, index)
@@ -94,7 +100,7 @@ export function s3Adapter(input: S3AdapterOptions): S3Adapter {
       return { accepted: batch.changes.map((change) => change.changeId), revisions }
     },
 
-    pull: (request, context) => pullPage(options, send, request, context),
+    pull: (request, context) => pullPage(options, send, request, context, memory),
     backup: (snapshot, context) => writeBackup(options, send, snapshot, context),
     restore: (request, context) => readBackup(options, send, request, context),
     compact: (userId, context) => compactLog(options, send, userId, context),

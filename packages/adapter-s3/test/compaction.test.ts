@@ -97,6 +97,34 @@ describe('log reading and compaction', () => {
     expect((await pullAll(device(clock), userId, fresh.cursor)).changes.map((change) => change.key)).toEqual(['f'])
   })
 
+  it('a compaction between two pages of one pull (the listing kept in memory) loses nothing', async () => {
+    const userId = 'compaction-mid-pull'
+    const clock = manualClock()
+    const writer = device(clock)
+    const push = (changes: [string, Record<string, unknown> | null][]) =>
+      writer.push(batch(userId, 'writer', changes), adapterContext(userId, 'writer')).then(() => clock.advance(1_000))
+    await push([['a', { v: 1 }]])
+    await push([['b', { v: 1 }]])
+    await push([['c', { v: 1 }]])
+    await push([['a', { v: 2 }]])
+    const reader = device(clock)
+    const context = adapterContext(userId, 'reader')
+    const first = await reader.pull!({ cursor: null, limit: 1, userId }, context)
+    expect(first.hasMore).toBe(true)
+    clock.advance(settleMs + 1)
+    expect(await writer.compact(userId, adapterContext(userId, 'writer'))).toBe(4)
+    // The reader's next page continues from the listing it kept; the segments in it are gone now.
+    const rest = await pullAll(reader, userId, first.cursor, 1)
+    const state = fold(fold(new Map(), first.changes), rest.changes)
+    expect(state).toEqual(
+      new Map<string, unknown>([
+        ['notes/a', { id: 'a', v: 2 }],
+        ['notes/b', { id: 'b', v: 1 }],
+        ['notes/c', { id: 'c', v: 1 }],
+      ]),
+    )
+  })
+
   it('compacts by itself once the log holds more segments than compactAfterSegments', async () => {
     const userId = 'auto-compaction'
     const clock = manualClock()

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { createAutoSync, openStorage, type SyncAdapter } from '@autosync/core'
+import { createAutoSync, openStorage, type SyncAdapter, type SyncPlugin } from '@autosync/core'
 import { createFakeClock } from '@autosync/core/testing'
 import { twoWay } from '@autosync/core/two-way'
 import { IDBFactory } from 'fake-indexeddb'
@@ -7,7 +7,7 @@ import { IDBFactory } from 'fake-indexeddb'
 const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 
 /** A device in Node: its own IndexedDB, core with the two-way plugin, on the given adapter; timers never fire by themselves. */
-export async function openDevice(adapter: SyncAdapter, userId: string) {
+export async function openDevice(adapter: SyncAdapter, userId: string, plugins: SyncPlugin[] = [twoWay()]) {
   const clock = createFakeClock({ start: Date.now() })
   const storage = await openStorage({
     name: 'app',
@@ -27,7 +27,7 @@ export async function openDevice(adapter: SyncAdapter, userId: string) {
     clock,
     logger: quiet,
     periodicSyncMs: 0,
-    plugins: [twoWay()],
+    plugins,
   })
   await autoSync.start()
   return {

@@ -52,6 +52,8 @@ export async function startVerifyingS3(target: string, options: { region?: strin
   const state = {
     requests: 0,
     byMethod: {} as Record<string, number>,
+    /** Requests by S3 operation: LIST, GET (an object), PUT, DELETE, HEAD, OPTIONS (a browser's CORS preflight). */
+    byOperation: {} as Record<string, number>,
     loopListings: false,
     /** Answers 412 given so far (replays of a stored object). */
     preconditionFailures: 0,
@@ -191,6 +193,8 @@ export async function startVerifyingS3(target: string, options: { region?: strin
     const method = request.method ?? 'GET'
     state.byMethod[method] = (state.byMethod[method] ?? 0) + 1
     const url = new URL(request.url ?? '/', 'http://placeholder')
+    const operation = method === 'GET' && url.searchParams.get('list-type') === '2' ? 'LIST' : method
+    state.byOperation[operation] = (state.byOperation[operation] ?? 0) + 1
     const body = await readBody(request)
     const passHeaders: Record<string, string> = {}
     for (const [name, value] of Object.entries(request.headers))
