@@ -1,5 +1,6 @@
 import { restAdapter } from '@autosync/adapter-rest'
 import { createAutoSync, exponentialBackoff, openStorage, type SyncStatus } from '@autosync/core'
+import { twoWay } from '@autosync/core/two-way'
 import { mountDevtools } from '@autosync/devtools/production'
 import { type Note, type NotesSchema, renderNotes } from './notes'
 import { fetchServerNotes } from './server-view'
@@ -9,6 +10,8 @@ const userId = /^[A-Za-z0-9_-]{1,64}$/.test(params.get('user') ?? '') ? (params.
 // `?fast` shortens every timer so the backoff, breaker and drain can be watched in seconds (and tested).
 const fast = params.has('fast')
 const batchSize = Number(params.get('batchSize')) || undefined
+// `?device=2` is a second device in the same browser: its own IndexedDB database, so its own outbox and cursor.
+const device = params.get('device') === '2' ? 2 : 1
 
 let token: string | null = null
 async function getToken({ forceRefresh }: { forceRefresh: boolean }): Promise<string> {
@@ -19,7 +22,7 @@ async function getToken({ forceRefresh }: { forceRefresh: boolean }): Promise<st
 }
 
 const storage = await openStorage<NotesSchema>({
-  name: 'autosync-demo',
+  name: device === 1 ? 'autosync-demo' : 'autosync-demo-device-2',
   version: 1,
   tables: { notes: { keyPath: 'id', indexes: { byUser: 'userId' } } },
   userIdField: 'userId',
@@ -28,6 +31,8 @@ const autoSync = createAutoSync({
   storage,
   adapter: restAdapter({ baseUrl: new URL('/api/', location.href), getToken }),
   userId,
+  // Pulls what other devices wrote (live hints when the adapter streams them); last write wins a conflict.
+  plugins: [twoWay()],
   ...(batchSize ? { batchSize } : {}),
   ...(fast
     ? {
@@ -46,8 +51,17 @@ const devtoolsSlot = document.getElementById('devtools') ?? undefined
 mountDevtools(autoSync, { initialOpen: params.has('devtools'), ...(devtoolsSlot ? { target: devtoolsSlot } : {}) })
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+const link = (query: Record<string, string | undefined>) =>
+  `?${new URLSearchParams(Object.entries({ ...query, ...(fast ? { fast: '' } : {}) }).filter(([, value]) => value !== undefined) as [string, string][])}`
 element('user').textContent = userId
-element<HTMLAnchorElement>('other-user').href = `?user=${userId === 'alice' ? 'bob' : 'alice'}${fast ? '&fast' : ''}`
+element('device').textContent = `device ${device}`
+element<HTMLAnchorElement>('other-user').href = link({
+  user: userId === 'alice' ? 'bob' : 'alice',
+  device: device === 2 ? '2' : undefined,
+})
+const otherDevice = element<HTMLAnchorElement>('other-device')
+otherDevice.href = link({ user: userId, device: device === 1 ? '2' : undefined })
+otherDevice.textContent = device === 1 ? 'a second device' : 'device 1'
 
 async function addNotes(texts: string[]) {
   const now = Date.now()
@@ -58,7 +72,10 @@ async function addNotes(texts: string[]) {
 
 async function refreshLocal() {
   const notes = (await storage.getAll('notes')).filter((note) => note.userId === userId)
-  renderNotes(element('local-notes'), notes, (id) => void storage.delete('notes', id))
+  renderNotes(element('local-notes'), notes, {
+    onDelete: (id) => void storage.delete('notes', id),
+    onEdit: (id, text) => void storage.update('notes', id, { text }),
+  })
 }
 
 let serverRefresh: Promise<void> | null = null
@@ -89,6 +106,7 @@ function describe(status: SyncStatus): string {
     parts.push(`next try in ${Math.max(0, Math.round((status.nextSyncAt - Date.now()) / 1000))} s`)
   }
   parts.push(status.lastSyncTime ? `last sync ${new Date(status.lastSyncTime).toLocaleTimeString()}` : 'never synced')
+  if (status.conflicts) parts.push(`conflicts resolved: ${status.conflicts} (see devtools)`)
   parts.push(status.isLeader ? 'this tab uploads' : 'another tab uploads')
   return parts.join(' · ')
 }
@@ -115,6 +133,15 @@ element('add-many').addEventListener('click', () => {
   void addNotes(Array.from({ length: 1_000 }, (_, index) => `Note ${index + 1} of a batch`))
 })
 element('sync-now').addEventListener('click', () => void autoSync.syncNow().catch(() => {}))
+// Working offline is what a phone on a plane does: writes land locally and wait; going online pushes and pulls.
+const offlineButton = element('offline')
+offlineButton.addEventListener('click', () => {
+  const offline = !offlineButton.classList.contains('offline-on')
+  autoSync.setEnabled(!offline)
+  if (!offline) void autoSync.syncNow().catch(() => {})
+  offlineButton.classList.toggle('offline-on', offline)
+  offlineButton.textContent = offline ? 'Go online' : 'Work offline'
+})
 const outageButton = element('outage')
 outageButton.addEventListener('click', async () => {
   const on = !outageButton.classList.contains('outage-on')
@@ -128,4 +155,4 @@ await refreshLocal()
 await refreshServer()
 
 /** Handles for the end-to-end test and the curious console user. */
-Object.assign(window, { demo: { storage, autoSync, addNotes, refreshServer, userId } })
+Object.assign(window, { demo: { storage, autoSync, addNotes, refreshServer, userId, device } })
