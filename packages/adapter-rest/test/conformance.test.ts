@@ -8,7 +8,7 @@ import { postgresLane, sqliteLane } from './support/server-lanes'
 
 // The same conformance suite against the real reference server, on its embedded database and on PostgreSQL,
 // through a loopback proxy that injects backend faults.
-const signer = createTokenSigner('adapter-rest-conformance-secret')
+const signer = createTokenSigner('adapter-rest-conformance-secret-0123456789')
 const lanes = [sqliteLane(), await postgresLane()].filter((lane) => lane !== null)
 
 for (const lane of lanes) {

@@ -18,7 +18,7 @@ async function startOnce(cli: string): Promise<{ milliseconds: number; megabytes
   const directory = mkdtempSync(join(tmpdir(), 'autosync-startup-'))
   const startedAt = performance.now()
   const child = spawn(process.execPath, [cli, '--db', `sqlite:${join(directory, 'data.db')}`, '--port', '0'], {
-    env: { ...process.env, AUTOSYNC_SERVER_SECRET: 'startup-bench-secret-0123456789' },
+    env: { ...process.env, AUTOSYNC_SERVER_SECRET: 'startup-bench-secret-0123456789-abcdef' },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   try {

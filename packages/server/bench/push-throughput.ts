@@ -18,7 +18,7 @@ const batchSize = 500
 const batchesPerRun = Number(process.env.BENCH_BATCHES ?? 120)
 const concurrentClients = 8
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
-const signer = createTokenSigner('bench-secret-0123456789abcdef')
+const signer = createTokenSigner('bench-secret-0123456789abcdef-0123456789')
 
 interface PreparedBatch {
   token: string

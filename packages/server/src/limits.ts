@@ -2,8 +2,21 @@
 export interface SyncServerLimits {
   /** Largest request body of `POST /push`, in bytes. Default 5 MiB (5,242,880). */
   maxBodyBytes: number
-  /** Largest request body of `POST /backup`, in bytes. Default 50 MiB. */
+  /**
+   * Largest request body of `POST /backup`, in bytes. Default 16 MiB: a backup is parsed whole, and parsing
+   * 49 MiB held the event loop for 1.8 s; at most `maxConcurrentBackups` are read at once.
+   */
   maxBackupBytes: number
+  /** Backups read at once per instance; one more is answered 429 with `Retry-After`. Default 2. */
+  maxConcurrentBackups: number
+  /** Deepest nesting of objects and arrays in a record value; deeper changes are rejected one by one. Default 64. */
+  maxDepth: number
+  /** Time to receive a request's headers, in milliseconds (Node's `headersTimeout`). Default 10,000. */
+  headersTimeoutMs: number
+  /** Time to receive a whole request, in milliseconds (Node's `requestTimeout`): a dripped body is cut. Default 60,000. */
+  requestTimeoutMs: number
+  /** Open connections per instance (Node's `maxConnections`); more are refused. Default 1,024. */
+  maxConnections: number
   /** Most changes in one push batch. Default 1000. */
   maxChangesPerBatch: number
   /** Largest stored record (its value serialized as JSON), in bytes. Default 1 MiB. */
@@ -12,7 +25,12 @@ export interface SyncServerLimits {
 
 export const defaultLimits: SyncServerLimits = Object.freeze({
   maxBodyBytes: 5 * 1024 * 1024,
-  maxBackupBytes: 50 * 1024 * 1024,
+  maxBackupBytes: 16 * 1024 * 1024,
+  maxConcurrentBackups: 2,
+  maxDepth: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  maxConnections: 1024,
   maxChangesPerBatch: 1000,
   maxRecordBytes: 1024 * 1024,
 })

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { authenticate } from './auth/authenticate'
-import { resolveServerSecret } from './auth/server-secret'
+import { developmentSecret, developmentSecretRefused, isLoopbackHost, resolveServerSecret } from './auth/server-secret'
 import { createTokenSigner, type TokenVerifier } from './auth/token-signer'
 import { answerPreflight, applyCors, type CorsOrigin } from './http/cors'
 import { HttpError } from './http/http-error'
@@ -22,7 +22,10 @@ export interface SyncServerOptions {
   store: SyncStore
   /** Who a bearer token belongs to. Default: HMAC tokens signed with `AUTOSYNC_SERVER_SECRET`. */
   verifier?: TokenVerifier
-  /** Default: 5 MiB bodies, 1000 changes per batch, 1 MiB records, 50 MiB backups. */
+  /**
+   * Default: 5 MiB bodies, 1000 changes per batch, 1 MiB records, depth 64, 16 MiB backups (2 at once), headers in
+   * 10 s, a whole request in 60 s, 1,024 connections.
+   */
   limits?: Partial<SyncServerLimits>
   /** Default: one JSON line per entry on stdout. */
   logger?: ServerLogger
@@ -60,7 +63,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const { store } = options
   const logger = options.logger ?? createJsonLogger()
   const limits = resolveLimits(options.limits)
-  const verifier = options.verifier ?? createTokenSigner(resolveServerSecret({ logger })).verify
+  const secret = options.verifier ? undefined : resolveServerSecret({ logger })
+  const verifier = options.verifier ?? createTokenSigner(secret as string).verify
   const clock = options.clock ?? Date
   const now = () => clock.now()
   const pruneBatches = createBatchPruner(store, clock, logger, options.batchRetentionMs)
@@ -148,7 +152,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   return {
     handler,
     listen(port = 8787, host = '127.0.0.1') {
-      const listening = createServer(handler)
+      // The public development secret would let anyone who reaches this host sign tokens for any user.
+      if (secret === developmentSecret && !isLoopbackHost(host)) return Promise.reject(developmentSecretRefused(host))
+      const listening = createServer(
+        { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs },
+        handler,
+      )
+      listening.maxConnections = limits.maxConnections
       server = listening
       return new Promise((resolve, reject) => {
         listening.once('error', reject)

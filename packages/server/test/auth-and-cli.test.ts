@@ -1,14 +1,18 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { developmentSecret, resolveServerSecret } from '../src/auth/server-secret'
 import { createTokenSigner } from '../src/auth/token-signer'
-import { parseCliArguments } from '../src/cli/parse-arguments'
+import { parseCliArguments, usage } from '../src/cli/parse-arguments'
 import { runCli } from '../src/cli/run-cli'
 import type { LogEntry } from '../src/logger'
+import { createSyncServer } from '../src/server'
 import { createSqliteStore } from '../src/store/sqlite-store'
 import type { SyncStore } from '../src/store/sync-store'
 import { startTestServer, type TestServer } from './support/harness'
 
-const secret = 'cli-secret-0123456789abcdef'
+const secret = 'cli-secret-0123456789abcdef-0123456789'
 
 describe('HMAC token signer', () => {
   it('signs and verifies, refusing tampering, other secrets and expiry', () => {
@@ -26,22 +30,97 @@ describe('HMAC token signer', () => {
     expect(signer.verify(token)).toBeNull()
   })
 
-  it('refuses short secrets', () => {
-    expect(() => createTokenSigner('short')).toThrow(/at least 16/)
+  it('refuses secrets under 32 bytes', () => {
+    expect(() => createTokenSigner('short')).toThrow(/at least 32 bytes/)
+    expect(() => createTokenSigner('x'.repeat(31))).toThrow(/at least 32 bytes/)
+    expect(() => createTokenSigner('x'.repeat(32))).not.toThrow()
+  })
+
+  it('accepts exactly one spelling of a token', () => {
+    const signer = createTokenSigner(secret)
+    const token = signer.sign('user-1')
+    expect(signer.verify(token)).toEqual({ userId: 'user-1' })
+    const [payload, signature] = token.split('.') as [string, string]
+    // Flipping the unused low bits of the last character decodes to the same bytes: still refused.
+    const last = signature.at(-1)!
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    const sameBytes = [...alphabet].filter(
+      (other) =>
+        other !== last &&
+        Buffer.from(`${signature.slice(0, -1)}${other}`, 'base64url').equals(Buffer.from(signature, 'base64url')),
+    )
+    expect(sameBytes.length).toBeGreaterThan(0)
+    for (const other of sameBytes) expect(signer.verify(`${payload}.${signature.slice(0, -1)}${other}`)).toBeNull()
+    for (const suffix of ['*', '!!', '=', ' ', '\n']) expect(signer.verify(`${token}${suffix}`)).toBeNull()
+    expect(signer.verify(`${payload}=.${signature}`)).toBeNull()
   })
 })
 
 describe('server secret', () => {
-  it('reads AUTOSYNC_SERVER_SECRET, falls back to the development secret with a warning, refuses production', () => {
+  const quiet = { info() {}, warn() {}, error() {} }
+
+  it('reads AUTOSYNC_SERVER_SECRET, falls back to the development secret on loopback with a warning, refuses production', () => {
     const warnings: LogEntry[] = []
     const logger = { info() {}, warn: (entry: LogEntry) => warnings.push(entry), error() {} }
     expect(resolveServerSecret({ env: { AUTOSYNC_SERVER_SECRET: secret }, logger })).toBe(secret)
     expect(warnings).toEqual([])
     expect(resolveServerSecret({ env: {}, logger })).toBe(developmentSecret)
-    expect(warnings).toHaveLength(1)
-    expect(() => resolveServerSecret({ env: { NODE_ENV: 'production' }, logger })).toThrow(
-      /AUTOSYNC_SERVER_SECRET is required/,
-    )
+    for (const host of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.1.2.3']) {
+      expect(resolveServerSecret({ env: {}, logger, host })).toBe(developmentSecret)
+    }
+    expect(warnings.length).toBeGreaterThan(0)
+    expect(() => resolveServerSecret({ env: { NODE_ENV: 'production' }, logger })).toThrow(/NODE_ENV=production/)
+  })
+
+  it('never serves the development secret beyond loopback, whatever NODE_ENV says', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'example.org']) {
+      for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }]) {
+        expect(() => resolveServerSecret({ env, logger: quiet, host })).toThrow(/AUTOSYNC_SERVER_SECRET.*--secret-file/)
+      }
+    }
+    expect(resolveServerSecret({ env: { AUTOSYNC_SERVER_SECRET: secret }, host: '0.0.0.0' })).toBe(secret)
+  })
+
+  it('refuses an empty or short secret everywhere, loopback included', () => {
+    expect(() => resolveServerSecret({ env: { AUTOSYNC_SERVER_SECRET: '' } })).toThrow(/empty/)
+    expect(() => resolveServerSecret({ env: { AUTOSYNC_SERVER_SECRET: 'short-secret' } })).toThrow(/too short/)
+  })
+
+  it('reads --secret-file (one trailing newline dropped) and refuses a short one', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'autosync-secret-'))
+    try {
+      await writeFile(join(folder, 'secret'), `${secret}\n`)
+      await writeFile(join(folder, 'short'), 'tiny\n')
+      expect(resolveServerSecret({ env: {}, secretFile: join(folder, 'secret'), host: '0.0.0.0' })).toBe(secret)
+      expect(() => resolveServerSecret({ env: {}, secretFile: join(folder, 'short') })).toThrow(/too short/)
+      const printed: string[] = []
+      await runCli(['token', 'file-user', '--secret-file', join(folder, 'secret')], {
+        env: {},
+        print: (text) => printed.push(text),
+      })
+      expect(createTokenSigner(secret).verify(printed[0]!)).toMatchObject({ userId: 'file-user' })
+    } finally {
+      await rm(folder, { recursive: true, force: true })
+    }
+  })
+
+  it('a server on another host without a secret refuses to start (CLI and createSyncServer)', async () => {
+    await expect(
+      runCli(['--db', 'sqlite::memory:', '--port', '0', '--host', '0.0.0.0'], { env: {}, logger: quiet }),
+    ).rejects.toThrow(/reachable from other machines.*AUTOSYNC_SERVER_SECRET/)
+    const store = createSqliteStore()
+    const previous = process.env.AUTOSYNC_SERVER_SECRET
+    delete process.env.AUTOSYNC_SERVER_SECRET
+    try {
+      const server = createSyncServer({ store, logger: quiet })
+      await expect(server.listen(0, '0.0.0.0')).rejects.toThrow(/reachable from other machines/)
+      const local = await server.listen(0, '127.0.0.1')
+      expect(local.port).toBeGreaterThan(0)
+      await server.close()
+    } finally {
+      if (previous !== undefined) process.env.AUTOSYNC_SERVER_SECRET = previous
+      await store.close()
+    }
   })
 })
 
@@ -79,8 +158,18 @@ describe('CLI', () => {
       expiresInSeconds: 60,
     })
     expect(() => parseCliArguments(['--port', 'eighty'])).toThrow(/--port/)
-    expect(() => parseCliArguments(['--verbose', 'yes'])).toThrow(/unknown option/)
+    expect(() => parseCliArguments(['--verbose', 'yes'])).toThrow(/unknown option --verbose/)
+    expect(() => parseCliArguments(['--bogus'])).toThrow(/unknown option --bogus/)
+    expect(() => parseCliArguments(['--db'])).toThrow(/--db needs a value/)
+    expect(() => parseCliArguments(['token', 'u1', '--bogus'])).toThrow(/unknown option --bogus/)
+    expect(parseCliArguments(['--secret-file', '/run/secret'])).toMatchObject({ secretFile: '/run/secret' })
     expect(() => parseCliArguments(['token'])).toThrow(/userId/)
+  })
+
+  it('--help lists every --db form, sqlite::memory: included', () => {
+    expect(parseCliArguments(['--help'])).toEqual({ command: 'help' })
+    expect(usage).toContain('sqlite::memory:')
+    expect(usage).toContain('--secret-file')
   })
 
   it('prints a token the server accepts (round trip through HTTP)', async () => {

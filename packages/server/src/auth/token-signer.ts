@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { minimumSecretBytes } from './server-secret'
 
 /** The result of a successful verification: the authenticated user. */
 export interface VerifiedUser {
@@ -23,7 +24,6 @@ export interface TokenSigner {
   verify: TokenVerifier
 }
 
-const minimumSecretLength = 16
 const maximumTokenLength = 4096
 
 function hmac(secret: string, payload: string): Buffer {
@@ -40,8 +40,8 @@ function hmac(secret: string, payload: string): Buffer {
  * signer.verify(token) // { userId: 'u1' }
  */
 export function createTokenSigner(secret: string, options: TokenSignerOptions = {}): TokenSigner {
-  if (typeof secret !== 'string' || secret.length < minimumSecretLength) {
-    throw new TypeError(`[autosync] [server] the token secret must be at least ${minimumSecretLength} characters`)
+  if (typeof secret !== 'string' || Buffer.byteLength(secret) < minimumSecretBytes) {
+    throw new TypeError(`[autosync] [server] the token secret must be at least ${minimumSecretBytes} bytes`)
   }
   const now = options.now ?? Date.now
   return {
@@ -64,8 +64,10 @@ export function createTokenSigner(secret: string, options: TokenSignerOptions = 
       const parts = token.split('.')
       if (parts.length !== 2) return null
       const [payload, signature] = parts as [string, string]
-      const expected = hmac(secret, payload)
-      const given = Buffer.from(signature, 'base64url')
+      // The signature text itself is compared: base64url decoding would accept other spellings of one token
+      // (padding, stray characters, flipped unused low bits), and a token must have exactly one valid string.
+      const expected = Buffer.from(hmac(secret, payload).toString('base64url'))
+      const given = Buffer.from(signature)
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
       let claims: unknown
       try {

@@ -1,17 +1,32 @@
 export type CliCommand =
-  | { command: 'serve'; db: string; port: number; host: string; corsOrigin: string[]; batchRetentionDays: number }
-  | { command: 'token'; userId: string; expiresInSeconds: number }
+  | {
+      command: 'serve'
+      db: string
+      port: number
+      host: string
+      corsOrigin: string[]
+      batchRetentionDays: number
+      secretFile?: string
+    }
+  | { command: 'token'; userId: string; expiresInSeconds: number; secretFile?: string }
   | { command: 'help' }
 
 export const usage = `Usage:
-  autosync-server [--db sqlite:./autosync-data.db | --db postgres://…] [--port 8787] [--host 127.0.0.1]
-                  [--cors-origin <origin>]... [--batch-retention-days 7]
-  autosync-server token <userId> [--expires 3600]
+  autosync-server [--db sqlite:./autosync-data.db | --db sqlite::memory: | --db postgres://…] [--port 8787]
+                  [--host 127.0.0.1] [--cors-origin <origin>]... [--batch-retention-days 7] [--secret-file <path>]
+  autosync-server token <userId> [--expires 3600] [--secret-file <path>]
 
-Environment: AUTOSYNC_SERVER_SECRET (required when NODE_ENV=production) signs and verifies tokens.`
+The token secret (at least 32 bytes) comes from --secret-file or AUTOSYNC_SERVER_SECRET. Without one, only a
+server on loopback (127.0.0.1, ::1, localhost) starts, with a public development secret; NODE_ENV=production
+and any other --host refuse to start.`
 
 function fail(message: string): never {
   throw new Error(`[autosync] [server] ${message}\n\n${usage}`)
+}
+
+function valueOf(flag: string, value: string | undefined): string {
+  if (value === undefined || value.startsWith('--')) fail(`${flag} needs a value`)
+  return value
 }
 
 function integerOption(value: string | undefined, flag: string, maximum: number): number {
@@ -28,27 +43,35 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
   if (args[0] === 'token') {
     const userId = args[1]
     if (!userId || userId.startsWith('--')) fail('token needs a userId')
-    let expiresInSeconds = 3600
+    const token: Extract<CliCommand, { command: 'token' }> = { command: 'token', userId, expiresInSeconds: 3600 }
     for (let index = 2; index < args.length; index += 2) {
-      if (args[index] !== '--expires') fail(`unknown option ${args[index]}`)
-      expiresInSeconds = integerOption(args[index + 1], '--expires', 10 * 365 * 24 * 3600)
-      if (expiresInSeconds === 0) fail('--expires must be positive')
+      const flag = args[index]
+      if (flag !== '--expires' && flag !== '--secret-file') fail(`unknown option ${flag}`)
+      const value = valueOf(flag, args[index + 1])
+      if (flag === '--secret-file') token.secretFile = value
+      else {
+        token.expiresInSeconds = integerOption(value, '--expires', 10 * 365 * 24 * 3600)
+        if (token.expiresInSeconds === 0) fail('--expires must be positive')
+      }
     }
-    return { command: 'token', userId, expiresInSeconds }
+    return token
   }
-  const parsed = {
-    command: 'serve' as const,
+  const parsed: Extract<CliCommand, { command: 'serve' }> = {
+    command: 'serve',
     db: 'sqlite:./autosync-data.db',
     port: 8787,
     host: '127.0.0.1',
     corsOrigin: [] as string[],
     batchRetentionDays: 7,
   }
+  const flags = ['--db', '--port', '--host', '--cors-origin', '--batch-retention-days', '--secret-file']
   for (let index = 0; index < args.length; index += 2) {
-    const flag = args[index]
-    const value = args[index + 1]
-    if (value === undefined) fail(`${flag} needs a value`)
+    const flag = args[index] as string
+    // Checked before its value, so a misspelt flag is named as unknown rather than as missing a value.
+    if (!flags.includes(flag)) fail(`unknown option ${flag}`)
+    const value = valueOf(flag, args[index + 1])
     if (flag === '--db') parsed.db = value
+    else if (flag === '--secret-file') parsed.secretFile = value
     else if (flag === '--port') parsed.port = integerOption(value, '--port', 65535)
     else if (flag === '--host') parsed.host = value
     else if (flag === '--cors-origin') parsed.corsOrigin.push(value)

@@ -31,7 +31,12 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     print(usage)
     return null
   }
-  const secret = resolveServerSecret({ logger, ...(environment.env ? { env: environment.env } : {}) })
+  const secret = resolveServerSecret({
+    logger,
+    ...(environment.env ? { env: environment.env } : {}),
+    ...(command.command === 'serve' ? { host: command.host } : {}),
+    ...(command.secretFile !== undefined ? { secretFile: command.secretFile } : {}),
+  })
   const signer = createTokenSigner(secret)
   if (command.command === 'token') {
     print(signer.sign(command.userId, { expiresInSeconds: command.expiresInSeconds }))

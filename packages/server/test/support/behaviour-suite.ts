@@ -178,10 +178,10 @@ export function describeSyncServerBehaviour(lane: BackendLane): void {
     it('answers 401 to a missing, malformed, forged or expired token', async () => {
       const userId = uniqueUser('auth')
       const body = batch([change({ seq: 1 })])
-      const forged = createTokenSigner('another-secret-0123456789').sign(userId)
-      const expired = createTokenSigner('test-secret-0123456789abcdef', { now: () => Date.now() - 7200_000 }).sign(
-        userId,
-      )
+      const forged = createTokenSigner('another-secret-0123456789abcdef-0123456789').sign(userId)
+      const expired = createTokenSigner('test-secret-0123456789abcdef-0123456789', {
+        now: () => Date.now() - 7200_000,
+      }).sign(userId)
       const valid = tokenFor(userId)
       const tampered = `${valid.slice(0, -2)}${valid.endsWith('AA') ? 'BB' : 'AA'}`
       for (const token of [null, 'not-a-token', forged, expired, tampered]) {

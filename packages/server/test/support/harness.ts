@@ -10,7 +10,7 @@ import type { BackendLane } from './backends'
 // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field by the assertions
 export type JsonAnswer = any
 
-export const testSecret = 'test-secret-0123456789abcdef'
+export const testSecret = 'test-secret-0123456789abcdef-0123456789'
 
 export interface TestServer {
   url: string
