@@ -68,6 +68,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const clock = options.clock ?? Date
   const now = () => clock.now()
   const pruneBatches = createBatchPruner(store, clock, logger, options.batchRetentionMs)
+  let backupsInFlight = 0
+  const backups = {
+    enter: () => backupsInFlight < limits.maxConcurrentBackups && ++backupsInFlight > 0,
+    leave: () => void backupsInFlight--,
+  }
 
   async function route(request: IncomingMessage, response: ServerResponse, state: { userId: string | null }) {
     const { path, query } = splitUrl(request.url)
@@ -85,7 +90,17 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     const userId = await authenticate(request, verifier)
     state.userId = userId
-    const context: RouteContext = { request, response, query, userId, store, limits, now, pushed: pruneBatches }
+    const context: RouteContext = {
+      request,
+      response,
+      query,
+      userId,
+      store,
+      limits,
+      now,
+      pushed: pruneBatches,
+      backups,
+    }
     if (matched.backupId !== undefined) context.backupId = matched.backupId
     switch (matched.name) {
       case 'push':

@@ -32,8 +32,11 @@ export function isForbiddenKey(key: string): boolean {
   return forbiddenKeys.has(key)
 }
 
-/** Decodes strict UTF-8 and parses JSON without prototype keys; 400 `malformed-json` otherwise. */
-export function parseJsonBody(body: Buffer): unknown {
+/**
+ * Decodes strict UTF-8 and parses JSON without prototype keys; 400 `malformed-json` otherwise. `keepAllKeys` keeps
+ * them as the harmless own keys JSON.parse makes (backups store them faithfully and never merge them).
+ */
+export function parseJsonBody(body: Buffer, keepAllKeys = false): unknown {
   let text: string
   try {
     text = utf8.decode(body)
@@ -41,7 +44,8 @@ export function parseJsonBody(body: Buffer): unknown {
     throw new HttpError(400, 'malformed-json', 'request body is not valid UTF-8')
   }
   try {
-    return dropPrototypeKeys(JSON.parse(text))
+    const parsed: unknown = JSON.parse(text)
+    return keepAllKeys ? parsed : dropPrototypeKeys(parsed)
   } catch (error) {
     const detail = error instanceof SyntaxError ? error.message : 'nesting too deep'
     throw new HttpError(400, 'malformed-json', `request body is not valid JSON: ${detail}`)

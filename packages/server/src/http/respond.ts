@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http'
+import { stringifyJson } from './deep-json'
 import type { HttpError } from './http-error'
 
 export function sendJson(
@@ -7,7 +8,8 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  sendJsonText(response, status, JSON.stringify(body), headers)
+  // Stored records were checked when written, but an older server may have kept deeper ones: /pull must answer.
+  sendJsonText(response, status, stringifyJson(body), headers)
 }
 
 /** Sends JSON already serialized (a stored answer or snapshot) without parsing it again. */

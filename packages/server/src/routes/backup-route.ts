@@ -11,8 +11,22 @@ import type { RouteContext } from './context'
 export async function handleBackup(context: RouteContext): Promise<void> {
   const { request, userId } = context
   requireJsonContentType(request.headers['content-type'])
-  const body = await readBody(request, context.limits.maxBackupBytes)
-  const backup = parseBackupBody(parseJsonBody(body))
+  // Each backup is held and parsed whole: a few at once bound the memory and the event loop's pauses.
+  if (!context.backups.enter()) {
+    throw new HttpError(429, 'backups-busy', 'too many backups are being stored right now; retry shortly', {
+      headers: { 'Retry-After': '1' },
+    })
+  }
+  try {
+    await storeBackup(context, await readBody(request, context.limits.maxBackupBytes), userId)
+  } finally {
+    context.backups.leave()
+  }
+}
+
+async function storeBackup(context: RouteContext, body: Buffer, userId: string): Promise<void> {
+  // Every table and field is kept as sent, `constructor`, `prototype` and `__proto__` included.
+  const backup = parseBackupBody(parseJsonBody(body, true), context.limits.maxDepth)
   requireOwnUser(backup.userId, userId)
   const snapshot = { ...backup, userId }
   const records = Object.values(backup.tables).reduce((total, rows) => total + rows.length, 0)

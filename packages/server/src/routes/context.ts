@@ -15,4 +15,6 @@ export interface RouteContext {
   /** Called after a push was answered. */
   pushed(): void
   backupId?: string
+  /** Backups being stored on this instance: `enter` is false when `maxConcurrentBackups` are. */
+  backups: { enter(): boolean; leave(): void }
 }

@@ -1,3 +1,4 @@
+import { stringifyJson } from '../http/deep-json'
 import type { SyncServerLimits } from '../limits'
 import type { RecordWrite, StoredRecord, SyncStore } from '../store/sync-store'
 import { recordAddress } from '../store/sync-store'
@@ -63,8 +64,9 @@ export async function applyPush(
       }
       const address = recordAddress(change.table, change.key)
       const current = records.get(address)
-      if (isStale(change, current)) {
-        answer.rejected.push({ changeId: change.changeId, reason: 'conflict', code: 'conflict' })
+      const conflict = conflictOf(change, current)
+      if (conflict) {
+        answer.rejected.push(conflict)
         continue
       }
       const lastSeq =
@@ -126,7 +128,8 @@ function nextState(
   if (change.op === 'delete' || change.value === null) return { value: null, valueText: null }
   if (change.changedFields === undefined) return { value: change.value, valueText: change.valueText }
   const value = mergeChangedFields(current?.value ?? null, change.value, change.changedFields)
-  const valueText = JSON.stringify(value)
+  // A record an older server stored may nest deeper than JSON.stringify can go.
+  const valueText = stringifyJson(value)
   return checkRecordText(change.changeId, valueText, limits) ?? { value, valueText }
 }
 
@@ -139,13 +142,21 @@ function uniqueAddresses(changes: readonly PreparedChange[]): { table: string; k
 }
 
 /**
- * A conditional write: a change based on another revision than the stored one (or on none, `null`, while a live
- * record exists) is refused as a conflict; a partial update of a missing or deleted record too, as nothing is there
- * to merge into. Changes without `baseRevision` (push-only clients) apply as before.
+ * A partial update of a missing or deleted record is a conflict for every client, as nothing is there to merge
+ * into. A conditional write (two-way clients): a change based on another revision than the stored one (or on none,
+ * `null`, while a live record exists) is refused as a conflict too.
  */
-function isStale(change: PreparedChange, current: StoredRecord | undefined): boolean {
-  if (change.baseRevision === undefined) return false
+function conflictOf(change: PreparedChange, current: StoredRecord | undefined): RejectedChange | null {
   const live = current !== undefined && current.value !== null
-  if (change.changedFields !== undefined && change.op === 'put' && !live) return true
-  return change.baseRevision === null ? live : current !== undefined && current.revision !== change.baseRevision
+  const { changeId, baseRevision } = change
+  // Merging into nothing would resurrect a deleted record as a partial one, whatever the client.
+  if (change.changedFields !== undefined && change.op === 'put' && !live) {
+    // A push-only client has no pull to settle a conflict: its reason text makes core dead-letter the change.
+    const reason =
+      baseRevision === undefined ? 'a partial update needs a live record (deleted or never written)' : 'conflict'
+    return { changeId, reason, code: 'conflict' }
+  }
+  if (baseRevision === undefined) return null
+  const stale = baseRevision === null ? live : current !== undefined && current.revision !== baseRevision
+  return stale ? { changeId, reason: 'conflict', code: 'conflict' } : null
 }

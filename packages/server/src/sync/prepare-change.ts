@@ -1,13 +1,14 @@
+import { nestsDeeperThan } from '../http/deep-json'
 import { isForbiddenKey } from '../http/parse-json'
 import type { SyncServerLimits } from '../limits'
 import { encodeRecordKey, isValidStringKey, isValidTableName } from '../validation/names'
-import type { IncomingChange } from '../validation/push-body'
+import type { IncomingChange, MalformedChange } from '../validation/push-body'
 import { isPlainObject } from '../validation/shape'
 
 export interface RejectedChange {
   changeId: string
   reason: string
-  code: 'invalid-table' | 'invalid-key' | 'invalid-value' | 'record-too-large' | 'conflict'
+  code: 'invalid-change' | 'invalid-table' | 'invalid-key' | 'invalid-value' | 'record-too-large' | 'conflict'
 }
 
 /** A change that passed the per-change checks, ready to apply. */
@@ -49,7 +50,11 @@ export function checkRecordText(changeId: string, valueText: string, limits: Syn
 }
 
 /** Per-change checks that reject one change without failing its batch. */
-export function prepareChange(change: IncomingChange, limits: SyncServerLimits): PreparedChange | RejectedChange {
+export function prepareChange(
+  change: IncomingChange | MalformedChange,
+  limits: SyncServerLimits,
+): PreparedChange | RejectedChange {
+  if ('code' in change) return change
   const { changeId } = change
   if (!isValidTableName(change.table)) {
     return { changeId, code: 'invalid-table', reason: 'table name must match ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$' }
@@ -66,6 +71,10 @@ export function prepareChange(change: IncomingChange, limits: SyncServerLimits):
   let valueText: string | null = null
   if (change.op === 'put') {
     if (!isPlainObject(change.value)) return { changeId, code: 'invalid-value', reason: 'a put needs an object value' }
+    // Before any JSON.stringify: past a few thousand levels it throws, and the whole batch would fail.
+    if (nestsDeeperThan(change.value, limits.maxDepth)) {
+      return { changeId, code: 'invalid-value', reason: `record nests deeper than ${limits.maxDepth} levels` }
+    }
     value = change.value
     if (change.changedFields === undefined) {
       valueText = JSON.stringify(value)

@@ -1,4 +1,4 @@
-import { invalidBody } from '../http/http-error'
+import { HttpError, invalidBody } from '../http/http-error'
 import { hasLoneSurrogate } from './names'
 import { expectNonNegativeInteger, expectObject, expectOptionalUserId, expectString, isPlainObject } from './shape'
 
@@ -15,11 +15,18 @@ export interface IncomingChange {
   baseRevision: string | null | undefined
 }
 
+/** A change whose own fields are malformed: answered as a per-change rejection, the rest of its batch applies. */
+export interface MalformedChange {
+  changeId: string
+  code: 'invalid-change'
+  reason: string
+}
+
 export interface IncomingBatch {
   batchId: string
   clientId: string
   userId: string | null
-  changes: IncomingChange[]
+  changes: (IncomingChange | MalformedChange)[]
 }
 
 const batchFields = ['batchId', 'clientId', 'userId', 'changes'] as const
@@ -76,7 +83,24 @@ export function parsePushBody(raw: unknown): IncomingBatch {
   const clientId = expectString(body.clientId, 'clientId')
   const userId = expectOptionalUserId(body.userId, 'userId')
   if (!Array.isArray(body.changes)) throw invalidBody('changes', 'must be an array')
-  const changes = body.changes.map((change, index) => parseChange(change, `changes[${index}]`))
+  const seen = new Set<string>()
+  const changes = body.changes.map((raw, index): IncomingChange | MalformedChange => {
+    const field = `changes[${index}]`
+    // Without a usable changeId a change cannot be answered on its own: the batch is refused.
+    const changeId = expectString(isPlainObject(raw) ? raw.changeId : undefined, `${field}.changeId`)
+    if (seen.has(changeId)) {
+      throw new HttpError(400, 'duplicate-change-id', `${field}.changeId ${changeId} appears twice in this batch`, {
+        details: { field: `${field}.changeId` },
+      })
+    }
+    seen.add(changeId)
+    try {
+      return parseChange(raw, field)
+    } catch (error) {
+      if (error instanceof HttpError) return { changeId, code: 'invalid-change', reason: error.message }
+      throw error
+    }
+  })
   return { batchId, clientId, userId, changes }
 }
 
