@@ -170,7 +170,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       // The public development secret would let anyone who reaches this host sign tokens for any user.
       if (secret === developmentSecret && !isLoopbackHost(host)) return Promise.reject(developmentSecretRefused(host))
       const listening = createServer(
-        { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs },
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          // Node checks both timeouts this often (30 s by default, which would let a dripped body live that long).
+          connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+        },
         handler,
       )
       listening.maxConnections = limits.maxConnections
