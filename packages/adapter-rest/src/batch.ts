@@ -55,6 +55,12 @@ function toWire(change: Change): Change {
 
 const encoder = new TextEncoder()
 
+/** Whether `value` nests deeper than `levels` (the reference server's maxDepth, 64); recursion stops there. */
+const tooDeep = (value: unknown, levels = 64): boolean =>
+  !!value &&
+  typeof value === 'object' &&
+  (levels < 1 || Object.values(value).some((child) => tooDeep(child, levels - 1)))
+
 /** The autosync sync protocol (openapi.yaml): `POST /push`, `GET /pull`, `POST /backup`, `GET /backup/…`. */
 export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: Send): BatchMethods {
   /** Sends JSON and returns the 2xx body when it passes `check`; `null` for a 404 when `missing` allows it. */
@@ -97,10 +103,14 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
   }
 
   return {
-    async push({ batchId, clientId, userId, changes }, context) {
-      const wire = changes.map(toWire)
+    async push({ batchId, clientId, userId, changes: all }, context) {
       const accepted: string[] = []
       const rejected: { changeId: string; reason: string }[] = []
+      // Refused here, one by one: the server would reject them anyway, and JSON.stringify may not even reach them.
+      const changes = all.filter(
+        ({ changeId, value }) => !tooDeep(value) || !rejected.push({ changeId, reason: 'value nests over 64 deep' }),
+      )
+      const wire = changes.map(toWire)
       const revisions: Record<string, string> = {}
       // A batch too big for one body goes as halves, each idempotent under its own key, until each part fits.
       const sendPart = async (start: number, end: number): Promise<void> => {
@@ -115,8 +125,11 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
           payload = JSON.stringify({ batchId: partId, clientId, userId, changes: wire.slice(start, end) })
         } catch (error) {
           // Longer than the engine's longest string (about 512 MiB of JSON): no body to measure, so halve.
-          if (end - start > 1 && error instanceof RangeError) return halve()
-          throw error
+          if (!(error instanceof RangeError)) throw error
+          if (end - start > 1) return halve()
+          // One change JSON cannot write: rejected alone, never a RangeError that would stall the queue.
+          rejected.push({ changeId: changes[start]!.changeId, reason: `cannot be sent as JSON: ${error.message}` })
+          return
         }
         // At most three UTF-8 bytes per UTF-16 unit: most bodies need no encoding to know they fit.
         const tooLarge = payload.length * 3 > maxBodyBytes && encoder.encode(payload).length > maxBodyBytes
@@ -138,7 +151,7 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
       }
       await sendPart(0, changes.length)
       // Only ids of this batch count: an unknown id is ignored, an omitted one stays pending.
-      const sent = new Set(changes.map((change) => change.changeId))
+      const sent = new Set(all.map((change) => change.changeId))
       // Core keeps a revision only for a change it pushed and a string value; anything else is ignored there.
       return {
         accepted: accepted.filter((id) => sent.delete(id)),

@@ -2,6 +2,7 @@ import type { AdapterContext } from '@autosync/core'
 import ky from 'ky'
 import { AdapterError, describe } from './errors'
 import type { ResolvedOptions } from './options'
+import { describeUrl } from './url'
 
 /** The answer and its whole body, read under the same timeout as the request. */
 export type Answer = [response: Response, text: string]
@@ -19,8 +20,12 @@ export type Send = (method: string, url: URL, context: AdapterContext, body?: Re
  * of `context.signal` rethrows its reason. Statuses are the caller's to classify.
  */
 export function createSend({ fetch, getToken, clock, timeoutMs, headers }: ResolvedOptions): Send {
-  const http = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, fetch })
+  // Never followed: another origin would receive the records, and its answer would ack them.
+  const http = ky.create({ retry: 0, timeout: false, throwHttpErrors: false, fetch, redirect: 'manual' })
   let refresh: [from: Token, token: Promise<Token>] | undefined
+  // While getToken keeps giving the token a refresh replaced, the refreshed one is sent instead.
+  let stale: Token
+  let fresh: Token
 
   const exchange = async (method: string, url: URL, context: AdapterContext, token: Token, body?: RequestBody) => {
     // A value fetch refuses would otherwise come back inside fetch's error message, token included.
@@ -39,6 +44,14 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
         body: body?.[0],
         signal: AbortSignal.any([context.signal, timeout.signal]),
       })
+      // A browser hides a manual redirect's status and Location (an opaque answer with status 0).
+      if (response.type === 'opaqueredirect' || (response.status > 299 && response.status < 400)) {
+        const location = response.headers.get('location')
+        throw new AdapterError(
+          describe(method, url, `redirected to ${location ? describeUrl(new URL(location, url)) : '?'}: fix baseUrl`),
+          { kind: 'protocol', retryable: true },
+        )
+      }
       const text = await response.text()
       // A server may echo the request in an error or a reason: the token never travels further than here.
       return [
@@ -46,7 +59,7 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
         token && (method !== 'GET' || !response.ok) ? text.replaceAll(token, '[redacted]') : text,
       ] as Answer
     } catch (error) {
-      if (context.signal.aborted) throw context.signal.reason
+      if (context.signal.aborted || AdapterError.isInstance(error)) throw context.signal.reason ?? error
       const timedOut = timeout.signal.aborted
       // fetch's own error never carries request headers, so it is a safe cause.
       throw new AdapterError(describe(method, url, timedOut ? `timed out after ${timeoutMs} ms` : 'failed (network)'), {
@@ -61,7 +74,8 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
 
   return async (method, url, context, body) => {
     const { userId } = context
-    let token = await getToken?.({ forceRefresh: false, userId })
+    const given = await getToken?.({ forceRefresh: false, userId })
+    let token = given === stale ? fresh : given
     let answer = await exchange(method, url, context, token, body)
     if (answer[0].status === 401 && getToken) {
       if (refresh?.[0] !== token) {
@@ -73,6 +87,8 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
         refresh = [token, next]
       }
       token = await refresh![1]
+      stale = given
+      fresh = token
       answer = await exchange(method, url, context, token, body)
     }
     return answer

@@ -9,6 +9,13 @@ type TestStorage = Awaited<ReturnType<typeof openTestStorage>>
 const circular: Record<string, unknown> = { id: 'c', userId: 'u1' }
 circular.self = { back: circular }
 
+/** `{ id, d: { d: … } }`: the record plus `levels - 1` nested objects (the record itself is level 1). */
+function nested(id: string, levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { leaf: true }
+  for (let level = 2; level < levels; level++) value = { d: value }
+  return { id, d: value }
+}
+
 class Note {
   id = 'k'
 }
@@ -53,6 +60,17 @@ const badWrites: { name: string; write: (storage: TestStorage) => Promise<unknow
     expected: { table: 'notes', field: 'id' },
   },
   { name: 'circular value', write: (s) => s.put('notes', circular), expected: { key: 'c', field: 'value.self.back' } },
+  {
+    name: 'a value nested 65 levels deep (maxDepth 64)',
+    write: (s) => s.put('notes', nested('deep', 65)),
+    expected: { key: 'deep', field: `value${'.d'.repeat(64)}` },
+  },
+  {
+    // Deep enough to overflow a recursive check or JSON.stringify: still a ValidationError, never a RangeError.
+    name: 'a value nested 20,000 levels deep',
+    write: (s) => s.put('notes', nested('deeper', 20_000)),
+    expected: { key: 'deeper', field: `value${'.d'.repeat(64)}` },
+  },
   {
     name: 'function',
     write: (s) => s.put('notes', { id: 'f', run: () => 1 }),
@@ -115,6 +133,13 @@ const badWrites: { name: string; write: (storage: TestStorage) => Promise<unknow
 ]
 
 describe('bad input: a typed error naming table, key and field; nothing written; no event', () => {
+  it('stores a record exactly 64 levels deep', async () => {
+    const storage = await openTestStorage()
+    storage.setActiveUser('u1')
+    await storage.put('notes', nested('sixty-four', 64))
+    expect(await storage.get('notes', 'sixty-four')).toEqual(nested('sixty-four', 64))
+  })
+
   for (const row of badWrites) {
     it(row.name, async () => {
       const storage = await openTestStorage()

@@ -20,7 +20,9 @@ function findProblem(
   else if (kind === 'number' && !Number.isFinite(value)) problem = 'is not a finite number'
   else if (kind !== 'object' || value === null || value instanceof Date) return undefined
   else if (ancestors.includes(value)) problem = 'is a circular reference'
-  else if (!Array.isArray(value) && !isPlainObject(value)) problem = 'is not a plain object, array or Date'
+  // 64 levels at most (the reference server's maxDepth), which also bounds this recursion.
+  else if (ancestors[63]) problem = 'is over 64 deep'
+  else if (!Array.isArray(value) && !isPlainObject(value)) problem = 'is not a plain object'
   else {
     ancestors.push(value)
     const record = value as Record<string, unknown>
@@ -40,7 +42,7 @@ function findProblem(
 export function serializeRecord(table: string, key: unknown, value: Record<string, unknown>, maxBytes: number): string {
   const found = findProblem(value, 'value', [])
   if (found) {
-    throw new ValidationError(`[storage] ${found.path} of "${table}" record ${found.problem} (not JSON)`, {
+    throw new ValidationError(`[storage] ${found.path} of "${table}" record ${found.problem}`, {
       table,
       key,
       field: found.path,

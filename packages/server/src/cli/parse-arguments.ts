@@ -24,7 +24,7 @@ function fail(message: string): never {
   throw new Error(`[autosync] [server] ${message}\n\n${usage}`)
 }
 
-function valueOf(flag: string, value: string | undefined): string {
+function flagValue(flag: string, value: string | undefined): string {
   if (value === undefined || value.startsWith('--')) fail(`${flag} needs a value`)
   return value
 }
@@ -47,7 +47,7 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
     for (let index = 2; index < args.length; index += 2) {
       const flag = args[index]
       if (flag !== '--expires' && flag !== '--secret-file') fail(`unknown option ${flag}`)
-      const value = valueOf(flag, args[index + 1])
+      const value = flagValue(flag, args[index + 1])
       if (flag === '--secret-file') token.secretFile = value
       else {
         token.expiresInSeconds = integerOption(value, '--expires', 10 * 365 * 24 * 3600)
@@ -69,7 +69,7 @@ export function parseCliArguments(argv: readonly string[]): CliCommand {
     const flag = args[index] as string
     // Checked before its value, so a misspelt flag is named as unknown rather than as missing a value.
     if (!flags.includes(flag)) fail(`unknown option ${flag}`)
-    const value = valueOf(flag, args[index + 1])
+    const value = flagValue(flag, args[index + 1])
     if (flag === '--db') parsed.db = value
     else if (flag === '--secret-file') parsed.secretFile = value
     else if (flag === '--port') parsed.port = integerOption(value, '--port', 65535)
