@@ -92,7 +92,17 @@ export function batchMethods({ baseUrl, maxBodyBytes }: ResolvedOptions, send: S
     )
     const body = parseJson(text)
     if (missing && response.status === 404) return null as T
-    if (!response.ok) throw statusError(method, url, response, body)
+    if (!response.ok) {
+      const error = statusError(method, url, response, body)
+      // The whole request refused for what no change caused (a wrong route or protocol) fails the attempt:
+      // core backs off and keeps every change pending, where a permanent rejection would dead-letter them all.
+      if (![400, 404, 405, 415].includes(response.status)) throw error
+      throw new AdapterError(`${error.message}: is baseUrl right?`, {
+        kind: 'protocol',
+        retryable: true,
+        status: response.status,
+      })
+    }
     // A 2xx that is not the promised JSON is never an ack; retryable because nothing was acked.
     if (!check(body))
       throw new AdapterError(describe(method, url, 'answered an unexpected body'), {

@@ -81,9 +81,9 @@ describe('push', () => {
     expect([server?.kind, server?.retryable]).toEqual(['server', true])
   })
 
-  it('names a missing bucket and does not retry', async () => {
+  it('names a missing bucket; the attempt fails and is retried later, nothing dead-lettered', async () => {
     const error = await failureOf(adapter({ bucket: 'no-such-bucket' }).push(batch('errors'), adapterContext('errors')))
-    expect([error?.kind, error?.retryable, error?.status]).toEqual(['protocol', false, 404])
+    expect([error?.kind, error?.retryable, error?.status]).toEqual(['protocol', true, 404])
     expect(error?.message).toContain('bucket "no-such-bucket" does not exist')
   })
 

@@ -33,7 +33,7 @@ export interface MemoryAdapterOptions {
   fault?: AdapterFault
 }
 
-const retryableStatus = new Set([429, 500, 503])
+const retryableStatus = new Set([404, 429, 500, 503])
 const kindOfStatus: Record<number, AdapterError['kind']> = {
   401: 'auth',
   403: 'auth',

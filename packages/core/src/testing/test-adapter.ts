@@ -21,7 +21,8 @@ export interface TestAdapterOptions<A extends SyncAdapter = SyncAdapter> {
 const expectedFaults: { name: AdapterFaultName; fault: AdapterFault; kinds: string[]; retryable: boolean }[] = [
   { name: 'http-401', fault: { type: 'http', status: 401 }, kinds: ['auth'], retryable: false },
   { name: 'http-403', fault: { type: 'http', status: 403 }, kinds: ['auth'], retryable: false },
-  { name: 'http-404', fault: { type: 'http', status: 404 }, kinds: ['protocol', 'rejected'], retryable: false },
+  // A whole request refused for what no change caused (a wrong URL or bucket) fails the attempt: nothing is dead-lettered.
+  { name: 'http-404', fault: { type: 'http', status: 404 }, kinds: ['protocol'], retryable: true },
   { name: 'http-409', fault: { type: 'http', status: 409 }, kinds: ['conflict'], retryable: false },
   { name: 'http-413', fault: { type: 'http', status: 413 }, kinds: ['protocol', 'rejected'], retryable: false },
   {
