@@ -48,8 +48,11 @@ export function errorFromResponse(
   // A whole request refused for what no change caused (a missing bucket, a wrong endpoint) fails the attempt:
   // core backs off and keeps every change pending instead of dead-lettering the queue.
   if (status === 404) {
-    const what404 = code === 'NoSuchBucket' ? `bucket "${what.bucket}" does not exist: ` : ''
-    return new AdapterError(`[autosync] [s3] ${what404}${detail}`, { kind: 'protocol', retryable: true, ...base })
+    return new AdapterError(`[autosync] [s3] ${detail} (is the bucket or endpoint wrong?)`, {
+      kind: 'protocol',
+      retryable: true,
+      ...base,
+    })
   }
   if (status === 408)
     return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'timeout', retryable: true, ...base })

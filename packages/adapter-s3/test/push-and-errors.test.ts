@@ -84,7 +84,8 @@ describe('push', () => {
   it('names a missing bucket; the attempt fails and is retried later, nothing dead-lettered', async () => {
     const error = await failureOf(adapter({ bucket: 'no-such-bucket' }).push(batch('errors'), adapterContext('errors')))
     expect([error?.kind, error?.retryable, error?.status]).toEqual(['protocol', true, 404])
-    expect(error?.message).toContain('bucket "no-such-bucket" does not exist')
+    expect(error?.message).toContain('in bucket "no-such-bucket" answered 404 NoSuchBucket')
+    expect(error?.message).toContain('is the bucket or endpoint wrong?')
   })
 
   it('refreshes credentials once after SignatureDoesNotMatch, and never puts secrets in messages', async () => {
