@@ -1,4 +1,5 @@
-import { createFaultyAdapter } from '@autosync/core/testing'
+import { AdapterError } from '@autosync/core'
+import { createFaultyAdapter, createMemoryAdapter } from '@autosync/core/testing'
 import { twoWay } from '@autosync/core/two-way'
 import { act, renderHook, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react'
@@ -41,9 +42,14 @@ describe('useCloudSync', () => {
     await waitFor(() => expect(result.current.autoSync).not.toBeNull())
     await act(() => storage.put('notes', { id: 'n1', userId: 'alice', title: 'A' }))
 
-    let outcome: Awaited<ReturnType<typeof result.current.forceSync>> | undefined
+    let outcome: Awaited<ReturnType<typeof result.current.sync>> | undefined
+    let done: boolean | undefined
     await act(async () => {
-      outcome = await result.current.forceSync()
+      done = await result.current.forceSync()
+    })
+    expect(done).toBe(true)
+    await act(async () => {
+      outcome = await result.current.sync()
     })
     expect(outcome).toMatchObject({ success: true, value: { pendingChanges: 0 } })
     expect(adapter.applied.map((entry) => entry.change.key)).toEqual(['n1'])
@@ -56,14 +62,58 @@ describe('useCloudSync', () => {
     const { result } = renderCloudSync('alice', { ...options, adapter: failing })
     await waitFor(() => expect(result.current.autoSync).not.toBeNull())
     await act(() => storage.put('notes', { id: 'n1', userId: 'alice', title: 'A' }))
-    let outcome: Awaited<ReturnType<typeof result.current.forceSync>> | undefined
+    let outcome: Awaited<ReturnType<typeof result.current.sync>> | undefined
     await act(async () => {
-      outcome = await result.current.forceSync()
+      outcome = await result.current.sync()
     })
     expect(outcome?.success).toBe(false)
     expect(outcome?.success === false && outcome.error).toMatch(/\S/)
     expect(adapter.applied).toHaveLength(0)
     await waitFor(() => expect(result.current.status?.consecutiveFailures).toBe(1))
+  })
+
+  it.each([
+    ['a 401 (auth)', { kind: 'auth', retryable: false, status: 401 }],
+    ['a 403 (auth)', { kind: 'auth', retryable: false, status: 403 }],
+    ['a network error', { kind: 'network', retryable: true }],
+  ] as const)('forceSync and triggerBackup resolve false after %s', async (_label, failure) => {
+    const { storage, options } = await backend()
+    const failing = createMemoryAdapter({
+      onPush() {
+        throw new AdapterError('[autosync] [memory] refused', failure)
+      },
+    })
+    const refusingBackup = {
+      ...failing,
+      backup: () => Promise.reject(new AdapterError('[autosync] [memory] refused', failure)),
+    }
+    const { result } = renderCloudSync('alice', { ...options, adapter: refusingBackup })
+    await waitFor(() => expect(result.current.autoSync).not.toBeNull())
+    await act(() => storage.put('notes', { id: 'n1', userId: 'alice', title: 'A' }))
+    let synced: boolean | undefined
+    let backedUp: boolean | undefined
+    await act(async () => {
+      synced = await result.current.forceSync()
+      backedUp = await result.current.triggerBackup()
+    })
+    expect(synced).toBe(false)
+    expect(backedUp).toBe(false)
+  })
+
+  it('forceSync resolves false while the app disabled auto-sync, and sends nothing', async () => {
+    const { storage, adapter, options } = await backend()
+    const { result } = renderCloudSync('alice', options)
+    await waitFor(() => expect(result.current.autoSync).not.toBeNull())
+    await act(() => storage.put('notes', { id: 'n1', userId: 'alice', title: 'A' }))
+    result.current.autoSync!.setEnabled(false)
+    expect(await result.current.forceSync()).toBe(false)
+    expect(adapter.applied).toHaveLength(0)
+    result.current.autoSync!.setEnabled(true)
+    let synced: boolean | undefined
+    await act(async () => {
+      synced = await result.current.forceSync()
+    })
+    expect(synced).toBe(true)
   })
 
   it('triggerBackup stores a snapshot of the user records', async () => {
@@ -72,9 +122,9 @@ describe('useCloudSync', () => {
     await storage.put('notes', { id: 'n2', userId: 'alice', title: 'B' })
     const { result } = renderCloudSync('alice', options)
     await waitFor(() => expect(result.current.autoSync).not.toBeNull())
-    let outcome: Awaited<ReturnType<typeof result.current.triggerBackup>> | undefined
+    let outcome: Awaited<ReturnType<typeof result.current.backup>> | undefined
     await act(async () => {
-      outcome = await result.current.triggerBackup()
+      outcome = await result.current.backup()
     })
     expect(outcome).toMatchObject({ success: true, value: { records: 2 } })
     expect(adapter.backups).toHaveLength(1)
@@ -91,16 +141,17 @@ describe('useCloudSync', () => {
       await result.current.triggerBackup()
     })
     await act(() => storage.put('notes', { id: 'n1', userId: 'alice', title: 'unsent' }))
-    let refused: Awaited<ReturnType<typeof result.current.triggerRestore>> | undefined
+    let refused: Awaited<ReturnType<typeof result.current.restore>> | undefined
     await act(async () => {
-      refused = await result.current.triggerRestore()
+      refused = await result.current.restore()
     })
     expect(refused).toMatchObject({ success: false, error: expect.stringContaining('discardPending') })
-    let restored: Awaited<ReturnType<typeof result.current.triggerRestore>> | undefined
+    expect(await result.current.triggerRestore()).toBe(false)
+    let restored: boolean | undefined
     await act(async () => {
       restored = await result.current.triggerRestore({ discardPending: true })
     })
-    expect(restored).toMatchObject({ success: true, value: { records: 1 } })
+    expect(restored).toBe(true)
     expect(await storage.get('notes', 'n1')).toEqual({ id: 'n1', userId: 'alice', title: 'A' })
     expect(adapter.backups).toHaveLength(1)
   })
@@ -108,11 +159,14 @@ describe('useCloudSync', () => {
   it('runs nothing without a user and reports why', async () => {
     const { options } = await backend()
     const { result } = renderCloudSync(null, options)
-    expect(result.current.status).toBeNull()
+    // The seed's status object even without a user: never null.
+    expect(result.current.status).toMatchObject({ isInitialized: false, userId: null })
+    expect(result.current.getSyncStatus()).toMatchObject({ isInitialized: false })
     expect(result.current.autoSync).toBeNull()
-    const outcome = await result.current.forceSync()
+    const outcome = await result.current.sync()
     expect(outcome).toEqual({ success: false, error: expect.stringContaining('[autosync] [react]') })
-    expect((await result.current.triggerBackup()).success).toBe(false)
+    expect(await result.current.forceSync()).toBe(false)
+    expect(await result.current.triggerBackup()).toBe(false)
   })
 
   it('stops the engine on unmount: later writes are not pushed', async () => {

@@ -8,6 +8,7 @@ import {
   type StorageSchema,
   type SyncStatus,
 } from '@autosync/core'
+import { getAutoSyncStatus, initAutoSync, isAutoSyncConfigured, notStartedStatus } from '@autosync/core/compat'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useSyncStatus } from './use-sync-status'
 
@@ -18,46 +19,66 @@ export type UseCloudSyncOptions<S extends StorageSchema = StorageSchema> = Omit<
 export type CloudSyncResult<T> = { success: true; value: T } | { success: false; error: string }
 
 export interface CloudSync {
-  /** Pushes everything pending now (bypassing buffer, throttle, backoff and a disabled state). */
-  forceSync(): Promise<CloudSyncResult<SyncStatus>>
-  /** A full snapshot of the synced tables through the adapter's `backup`. */
-  triggerBackup(): Promise<CloudSyncResult<BackupResult>>
-  /** Replaces the user's records with a backup (the latest unless `backupId`); needs `twoWay()` in the plugins. */
-  triggerRestore(options?: RestoreOptions): Promise<CloudSyncResult<RestoreOutcome>>
-  /** The current status, read at call time (outside render). */
-  getSyncStatus(): SyncStatus | null
-  /** The live status; `null` while no user is signed in. */
-  status: SyncStatus | null
+  /** The seed's `forceSync`: pushes everything pending now; `true` only when that sync succeeded. */
+  forceSync(): Promise<boolean>
+  /** The seed's `triggerBackup`: a full snapshot through the adapter; `true` only when it was stored. */
+  triggerBackup(): Promise<boolean>
+  /** Replaces the user's records with a backup (the latest unless `backupId`); `true` when it was restored. */
+  triggerRestore(options?: RestoreOptions): Promise<boolean>
+  /** `forceSync` with the reason: `{ success: true, value: status }` or `{ success: false, error }`. */
+  sync(): Promise<CloudSyncResult<SyncStatus>>
+  /** `triggerBackup` with the result or the reason. */
+  backup(): Promise<CloudSyncResult<BackupResult>>
+  /** `triggerRestore` with the result or the reason; needs `twoWay()` in the plugins. */
+  restore(options?: RestoreOptions): Promise<CloudSyncResult<RestoreOutcome>>
+  /** The current status, read at call time (outside render); before start, `isInitialized: false`. */
+  getSyncStatus(): SyncStatus
+  /** The live status; before the engine runs (or without a user), `isInitialized: false`. Never null. */
+  status: SyncStatus
   /** The running engine, e.g. for `<AutoSyncDevtools autoSync={...} />`; `null` without a user. */
   autoSync: AutoSync | null
 }
 
 const noUser = '[autosync] [react] No active user: pass a userId to useCloudSync before syncing'
+const notConfigured =
+  '[autosync] [react] useCloudSync(userId) without options needs configureAutoSync({ storage, adapter }) from @autosync/core/compat first'
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
-/**
- * Runs auto-sync for the signed-in user: creates and starts an engine with `createAutoSync({ ...options, userId })`,
- * stops it on unmount or when `userId` changes (then starts one for the new user). With `userId` null nothing runs.
- * `options` are read when the engine is created; the periodic fallback sync is the engine's `periodicSyncMs`
- * (default 60,000 ms).
- *
- * @example
- * const { status, forceSync, triggerBackup } = useCloudSync(user?.id ?? null, { storage, adapter })
- */
-export function useCloudSync<S extends StorageSchema = StorageSchema>(
-  userId: string | null | undefined,
-  options: UseCloudSyncOptions<S>,
-): CloudSync {
+type Entry = { engine: AutoSync; started: Promise<unknown> }
+
+/** The engine of the options given to the hook, stopped on unmount or user change. */
+function useOwnEngine(userId: string | null | undefined, options: UseCloudSyncOptions | undefined) {
   const [autoSync, setAutoSync] = useState<AutoSync | null>(null)
   const optionsRef = useRef(options)
   optionsRef.current = options
-  const current = useRef<{ engine: AutoSync; started: Promise<void> } | null>(null)
+  const current = useRef<Entry | null>(null)
   // An engine for the next user starts only after the previous one stopped (same database, same leader lock).
   const stopped = useRef<Promise<void>>(Promise.resolve())
 
   useEffect(() => {
+    const configured = optionsRef.current
     if (userId === null || userId === undefined) return
-    const engine = createAutoSync({ ...(optionsRef.current as unknown as UseCloudSyncOptions), userId })
+    if (!configured) {
+      // The app configured the shared service once (@autosync/core/compat): the hook runs it for this user.
+      if (!isAutoSyncConfigured()) {
+        console.error(notConfigured)
+        return
+      }
+      let active = true
+      const started = initAutoSync(userId).then((engine) => {
+        if (active) {
+          current.current = { engine, started }
+          setAutoSync(engine)
+        }
+        return engine
+      })
+      started.catch((error) => console.error('[autosync] [react] Starting failed:', error))
+      return () => {
+        active = false
+        current.current = null
+      }
+    }
+    const engine = createAutoSync({ ...(configured as unknown as UseCloudSyncOptions), userId })
     let active = true
     const started = stopped.current.then(() => (active ? engine.start() : undefined))
     const entry = { engine, started }
@@ -71,29 +92,64 @@ export function useCloudSync<S extends StorageSchema = StorageSchema>(
         () => engine.stop(),
         () => engine.stop(),
       )
-      stopped.current.catch((error) => optionsRef.current.logger?.error('[autosync] [react] Stopping failed:', error))
+      stopped.current.catch((error) => optionsRef.current?.logger?.error('[autosync] [react] Stopping failed:', error))
     }
   }, [userId])
+  return { autoSync, current }
+}
 
-  const forceSync = useCallback(async (): Promise<CloudSyncResult<SyncStatus>> => {
+/**
+ * Runs auto-sync for the signed-in user, in the seed's shape.
+ *
+ * - `useCloudSync(userId)`: the app called `configureAutoSync({ storage, adapter, ... })` from
+ *   `@autosync/core/compat` once at start-up; the hook runs that shared service for `userId` (`initAutoSync`).
+ * - `useCloudSync(userId, options)`: the hook creates its own engine with `createAutoSync({ ...options, userId })`,
+ *   stops it on unmount or when `userId` changes (then starts one for the new user). `options` are read when the
+ *   engine is created.
+ *
+ * With `userId` null nothing runs. The periodic fallback sync is the engine's `periodicSyncMs` (default 60,000 ms).
+ *
+ * @example
+ * const { status, forceSync, triggerBackup } = useCloudSync(user?.id ?? null)
+ */
+export function useCloudSync<S extends StorageSchema = StorageSchema>(
+  userId: string | null | undefined,
+  options?: UseCloudSyncOptions<S>,
+): CloudSync {
+  const { autoSync, current } = useOwnEngine(userId, options as UseCloudSyncOptions | undefined)
+
+  const sync = useCallback(async (): Promise<CloudSyncResult<SyncStatus>> => {
     const entry = current.current
     if (!entry) return { success: false, error: noUser }
     try {
       await entry.started
-      const before = entry.engine.getStatus().lastError
-      await entry.engine.syncNow()
+      const before = entry.engine.getStatus()
+      // Turned off by the app (not the circuit breaker, which a manual sync may override): nothing is sent.
+      if (before.phase === 'disabled' && before.disabledUntil === null) {
+        return { success: false, error: '[autosync] [react] auto-sync is disabled (setEnabled(false))' }
+      }
+      // syncNow resolves after a failed attempt too (a 401, a network error): only a success counts. A follower
+      // tab's sync runs in the leader, whose success shows here as a new lastSyncTime.
+      let succeeded = false
+      const off = entry.engine.on('sync-succeeded', () => {
+        succeeded = true
+      })
+      try {
+        await entry.engine.syncNow()
+      } finally {
+        off()
+      }
       const after = entry.engine.getStatus()
-      // syncNow resolves after a failed attempt too; the status tells how it went.
-      if (after.lastError && after.lastError !== before && after.consecutiveFailures > 0) {
-        return { success: false, error: after.lastError.message }
+      if (!succeeded && (after.lastSyncTime === null || after.lastSyncTime === before.lastSyncTime)) {
+        return { success: false, error: after.lastError?.message ?? 'the sync did not complete' }
       }
       return { success: true, value: after }
     } catch (error) {
       return { success: false, error: describe(error) }
     }
-  }, [])
+  }, [current])
 
-  const triggerBackup = useCallback(async (): Promise<CloudSyncResult<BackupResult>> => {
+  const backup = useCallback(async (): Promise<CloudSyncResult<BackupResult>> => {
     const entry = current.current
     if (!entry) return { success: false, error: noUser }
     try {
@@ -102,9 +158,9 @@ export function useCloudSync<S extends StorageSchema = StorageSchema>(
     } catch (error) {
       return { success: false, error: describe(error) }
     }
-  }, [])
+  }, [current])
 
-  const triggerRestore = useCallback(
+  const restore = useCallback(
     async (restoreOptions?: RestoreOptions): Promise<CloudSyncResult<RestoreOutcome>> => {
       const entry = current.current
       if (!entry) return { success: false, error: noUser }
@@ -115,10 +171,24 @@ export function useCloudSync<S extends StorageSchema = StorageSchema>(
         return { success: false, error: describe(error) }
       }
     },
-    [],
+    [current],
   )
 
-  const getSyncStatus = useCallback(() => current.current?.engine.getStatus() ?? null, [])
-  const status = useSyncStatus(autoSync)
-  return { forceSync, triggerBackup, triggerRestore, getSyncStatus, status, autoSync }
+  // The seed's booleans; the event a click handler passes is ignored.
+  const forceSync = useCallback(() => sync().then((result) => result.success), [sync])
+  const triggerBackup = useCallback(() => backup().then((result) => result.success), [backup])
+  const triggerRestore = useCallback(
+    (restoreOptions?: RestoreOptions) =>
+      restore(Object.getPrototypeOf(restoreOptions ?? 0) === Object.prototype ? restoreOptions : undefined).then(
+        (result) => result.success,
+      ),
+    [restore],
+  )
+  const fallback = options ? notStartedStatus(true) : getAutoSyncStatus()
+  const getSyncStatus = useCallback(
+    () => current.current?.engine.getStatus() ?? (options ? notStartedStatus(true) : getAutoSyncStatus()),
+    [current, options],
+  )
+  const status = useSyncStatus(autoSync) ?? fallback
+  return { forceSync, triggerBackup, triggerRestore, sync, backup, restore, getSyncStatus, status, autoSync }
 }

@@ -1,5 +1,6 @@
 import { AutoSyncError } from '../errors'
 import { createAutoSync } from '../sync/auto-sync'
+import { skipForeignUsers, skipTables } from '../sync/plugins'
 import type {
   AutoSync,
   AutoSyncOptions,
@@ -9,24 +10,49 @@ import type {
   StorageEventListener,
   SyncStatus,
 } from '../types'
+import { notStartedStatus } from './not-started-status'
+import { seedLogger } from './seed-logger'
 
 /** `configureAutoSync` takes every option but the user, which `initAutoSync` names. */
-export type AutoSyncServiceOptions = Omit<AutoSyncOptions, 'userId'>
+export interface AutoSyncServiceOptions extends Omit<AutoSyncOptions, 'userId'> {
+  /**
+   * The seed's skip rules, applied before `plugins`: tables `checkpoints` and `conversationMemories` stay local,
+   * and records of another user are never pushed. Default true.
+   */
+  seedSkipRules?: boolean
+}
 
 let configured: AutoSyncServiceOptions | undefined
 let instance: AutoSync | undefined
+let enabled = true
+/** `storageEventManager` listeners, attached to the configured storage (now, or once it is configured). */
+const listeners = new Map<symbol, { table?: string; listener: StorageEventListener; detach?: () => void }>()
 
 const notConfigured = () =>
   new AutoSyncError('[autosync] [compat] Call configureAutoSync({ storage, adapter }) before initAutoSync()')
 
+function attach(entry: { table?: string; listener: StorageEventListener; detach?: () => void }): void {
+  entry.detach?.()
+  const events = configured?.storage.events
+  entry.detach =
+    events && (entry.table === undefined ? events.onAny(entry.listener) : events.on(entry.table, entry.listener))
+}
+
 /**
- * Sets the options of the one default instance (the seed's service). Stops a running instance.
+ * Sets the options of the one default instance (the seed's service). Stops a running instance. Logs to the console
+ * at `info` unless `logger` is given (the seed's messages print by default).
  * @example configureAutoSync({ storage, adapter: restAdapter({ baseUrl }) })
  */
 export async function configureAutoSync(options: AutoSyncServiceOptions): Promise<void> {
   await instance?.stop()
   instance = undefined
   configured = options
+  for (const entry of listeners.values()) attach(entry)
+}
+
+/** Whether `configureAutoSync` ran; `@autosync/react`'s `useCloudSync(userId)` without options relies on it. */
+export function isAutoSyncConfigured(): boolean {
+  return configured !== undefined
 }
 
 /** Starts auto-sync for a user, or switches the running instance to that user. */
@@ -36,19 +62,25 @@ export async function initAutoSync(userId: string | null): Promise<AutoSync> {
     await instance.switchUser(userId)
     return instance
   }
-  instance = createAutoSync({ ...configured, userId })
-  await instance.start()
-  return instance
+  const { seedSkipRules = true, plugins = [], logger = seedLogger, ...options } = configured
+  const seedPlugins = seedSkipRules ? [skipTables(['checkpoints', 'conversationMemories']), skipForeignUsers()] : []
+  const started = createAutoSync({ ...options, logger, userId, plugins: [...seedPlugins, ...plugins] })
+  instance = started
+  // A `setAutoSyncEnabled(false)` before init is kept: the service starts disabled.
+  started.setEnabled(enabled)
+  await started.start()
+  return started
 }
 
-/** The seed's `setAutoSyncEnabled`. */
-export function setAutoSyncEnabled(enabled: boolean): void {
-  instance?.setEnabled(enabled)
+/** The seed's `setAutoSyncEnabled`; remembered when called before `initAutoSync`. */
+export function setAutoSyncEnabled(value: boolean): void {
+  enabled = value
+  instance?.setEnabled(value)
 }
 
-/** The status of the default instance, or `null` before `initAutoSync`. */
-export function getAutoSyncStatus(): SyncStatus | null {
-  return instance?.getStatus() ?? null
+/** The status of the default instance; before `initAutoSync` a status with `isInitialized: false`. */
+export function getAutoSyncStatus(): SyncStatus {
+  return instance?.getStatus() ?? notStartedStatus(enabled)
 }
 
 const notStarted = () => new AutoSyncError('[autosync] [compat] Call initAutoSync(userId) first')
@@ -74,14 +106,22 @@ export function getAutoSync(): AutoSync | undefined {
   return instance
 }
 
-/** The seed's event manager, over the configured storage's event bus. */
+function listen(table: string | undefined, listener: StorageEventListener): () => void {
+  const key = Symbol('listener')
+  const entry = { table, listener } as { table?: string; listener: StorageEventListener; detach?: () => void }
+  listeners.set(key, entry)
+  attach(entry)
+  return () => {
+    entry.detach?.()
+    listeners.delete(key)
+  }
+}
+
+/**
+ * The seed's event manager, over the configured storage's event bus. Listeners may be added before
+ * `configureAutoSync`: they start hearing events once storage is configured (and follow a reconfiguration).
+ */
 export const storageEventManager = {
-  on(table: string, listener: StorageEventListener): () => void {
-    if (!configured) throw notConfigured()
-    return configured.storage.events.on(table, listener)
-  },
-  onAny(listener: StorageEventListener): () => void {
-    if (!configured) throw notConfigured()
-    return configured.storage.events.onAny(listener)
-  },
+  on: (table: string, listener: StorageEventListener): (() => void) => listen(table, listener),
+  onAny: (listener: StorageEventListener): (() => void) => listen(undefined, listener),
 }

@@ -4,8 +4,11 @@ export {
   getAutoSync,
   getAutoSyncStatus,
   initAutoSync,
+  isAutoSyncConfigured,
   setAutoSyncEnabled,
   storageEventManager,
   triggerBackup,
   triggerRestore,
 } from './auto-sync-service'
+export { notStartedStatus } from './not-started-status'
+export { seedLogger } from './seed-logger'
