@@ -11,15 +11,15 @@ export const mathRandom: Random = () => Math.random()
 
 /** `navigator.onLine` with the window's `online`/`offline` events; always online where those are missing (Node). */
 export const browserNetwork: Network = {
-  isOnline: () => typeof navigator === 'undefined' || navigator.onLine !== false,
+  isOnline: () => globalThis.navigator?.onLine !== false,
   subscribe(listener) {
-    if (typeof window === 'undefined') return () => {}
-    const update = () => listener(navigator.onLine !== false)
-    window.addEventListener('online', update)
-    window.addEventListener('offline', update)
+    const update = () => listener(browserNetwork.isOnline())
+    // Optional calls: Node's global has no addEventListener.
+    globalThis.addEventListener?.('online', update)
+    globalThis.addEventListener?.('offline', update)
     return () => {
-      window.removeEventListener('online', update)
-      window.removeEventListener('offline', update)
+      globalThis.removeEventListener?.('online', update)
+      globalThis.removeEventListener?.('offline', update)
     }
   },
 }

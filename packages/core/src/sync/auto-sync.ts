@@ -2,6 +2,7 @@ import { AutoSyncError } from '../errors'
 import { browserNetwork, consoleLogger, mathRandom, systemClock } from '../runtime/defaults'
 import { internals } from '../runtime/internals'
 import type { AutoSync, AutoSyncOptions, StorageSchema, SyncPlugin } from '../types'
+import { assertValidEngineOptions } from '../validation/engine-options'
 import { exponentialBackoff } from './backoff'
 import { backupSnapshot } from './backup'
 import { watchCaptures } from './captures'
@@ -30,6 +31,8 @@ const reconnectJitterMs = 1_000
 export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOptions<S>): AutoSync {
   // The engine handles every table alike; the schema type only checks the app's own calls.
   const options = appOptions as unknown as AutoSyncOptions
+  // Development builds only: production bundles drop the check (and its bytes) with NODE_ENV folded in.
+  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') assertValidEngineOptions(options)
   const { adapter, storage } = options
   const clock = options.clock ?? systemClock
   const random = options.random ?? mathRandom
@@ -72,7 +75,8 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       hasPendingSync: pendingChanges > 0 || state.burstFirst !== null,
       consecutiveFailures: failures,
       bufferedEvents: state.bufferedEvents,
-      isRetrying: failures > 0,
+      // An auth failure pauses without counting toward the breaker; it is still a failed attempt until a success.
+      isRetrying: failures > 0 || state.authPaused,
       phase: plan.phase,
       pendingChanges,
       // A time already past means now: the status shows when the attempt really starts.
@@ -228,10 +232,9 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
           if (event.seq !== undefined) emit({ type: 'change-captured', event })
         }),
       ]
-      if (typeof window !== 'undefined') {
-        window.addEventListener('pagehide', onPageHide)
-        detach.push(() => window.removeEventListener('pagehide', onPageHide))
-      }
+      // Browsers only (Node has no addEventListener on its global).
+      globalThis.addEventListener?.('pagehide', onPageHide)
+      detach.push(() => globalThis.removeEventListener?.('pagehide', onPageHide))
       await engine.loadUser()
       Object.assign(state, { started: true, online: network.isOnline(), periodicFrom: clock.now() })
       status.set({ isInitialized: true })
@@ -239,18 +242,21 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
       refresh()
       logger.info('Auto-sync service: Event listeners set up')
     },
-    async stop() {
-      if (!state.started) return
-      state.started = false
-      for (const undo of detach) undo()
-      detach = []
-      removeFilter?.()
-      removeFilter = undefined
-      tabs.leave()
-      await run.abort()
-      for (const teardown of teardowns.values()) teardown()
-      teardowns.clear()
-      refresh()
+    async stop(options) {
+      if (state.started) {
+        state.started = false
+        for (const undo of detach) undo()
+        detach = []
+        removeFilter?.()
+        removeFilter = undefined
+        tabs.leave()
+        await run.abort()
+        for (const teardown of teardowns.values()) teardown()
+        teardowns.clear()
+        refresh()
+      }
+      // For good: the adapter releases what it holds (sockets, listeners) once the engine let go of it.
+      if (options?.dispose) await adapter.dispose?.()
     },
     async syncNow() {
       // A follower waits for the leader's sync; if it leaves or takes the lead meanwhile, it syncs itself.

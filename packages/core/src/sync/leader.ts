@@ -50,7 +50,7 @@ export function electLeader(name: string, onChange: (isLeader: boolean) => void)
     controller?.abort()
     release?.()
   }
-  const page = typeof document === 'undefined' ? undefined : document
+  const page = globalThis.document as Document | undefined
   page?.addEventListener('freeze', resign)
   page?.addEventListener('resume', request)
   request()

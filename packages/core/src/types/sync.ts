@@ -166,7 +166,11 @@ export interface DeadLetterActions {
 
 export interface AutoSync {
   start(): Promise<void>
-  stop(): Promise<void>
+  /**
+   * Stops syncing (start() resumes). `dispose: true` stops for good: the adapter's `dispose()` is called too.
+   * Default false.
+   */
+  stop(options?: { dispose?: boolean }): Promise<void>
   /** Pushes at once, bypassing buffer, throttle, backoff and a disabled state; success re-arms the breaker. */
   syncNow(): Promise<void>
   /** A full snapshot of the synced tables through `adapter.backup`. */
