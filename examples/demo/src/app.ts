@@ -29,7 +29,7 @@ const storage = await openStorage<NotesSchema>({
 })
 const autoSync = createAutoSync({
   storage,
-  adapter: restAdapter({ baseUrl: new URL('/api/', location.href), getToken }),
+  adapter: restAdapter({ baseUrl: '/api/', getToken }),
   userId,
   // Pulls what other devices wrote (live hints when the adapter streams them); last write wins a conflict.
   plugins: [twoWay()],

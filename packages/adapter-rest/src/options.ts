@@ -61,7 +61,15 @@ export type ResolvedOptions = Required<Omit<RestAdapterOptions, 'getToken' | 'ba
 
 /** Fills defaults and refuses options that cannot work, before any request. */
 export function resolveOptions(options: RestAdapterOptions): ResolvedOptions {
-  const baseUrl = new URL(String(options.baseUrl))
+  let baseUrl: URL
+  try {
+    // A relative base ('/sync') resolves against the page, as fetch would resolve it.
+    baseUrl = new URL(String(options.baseUrl), globalThis.location?.href)
+  } catch {
+    throw new TypeError(
+      `[autosync] [rest] baseUrl ${String(options.baseUrl)} is not a URL (a relative one needs a page)`,
+    )
+  }
   // A trailing slash makes every built path resolve under the base path, not beside it.
   baseUrl.pathname = baseUrl.pathname.replace(/\/?$/, '/')
   baseUrl.search = baseUrl.hash = ''

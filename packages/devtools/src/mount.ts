@@ -53,7 +53,7 @@ export function mountDevtools(autoSync: AutoSync, options: DevtoolsOptions = {})
       loading = import('./panel/index').then(
         ({ createPanel }) => {
           if (!mounted) return
-          panel = createPanel(slot, root, autoSync, options)
+          panel = createPanel(slot, root, autoSync, options, adoptStyles)
           panel.setVisible(!slot.hidden)
         },
         () => {

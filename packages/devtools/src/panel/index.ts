@@ -1,6 +1,6 @@
 import type { AutoSync } from '@autosync/core'
 import type { DevtoolsOptions } from '../options'
-import { adoptStyles } from '../styles'
+import type { adoptStyles } from '../styles'
 import { createToolbar } from './actions'
 import { renderDeadLetters } from './dead-letters'
 import { element } from './dom'
@@ -22,8 +22,11 @@ export function createPanel(
   root: ShadowRoot,
   autoSync: AutoSync,
   options: DevtoolsOptions,
+  // Passed in, not imported: a module both chunks import would become a shared chunk that the entries import
+  // for its side effects only, which bundlers drop ("sideEffects": false) with a warning.
+  adopt: typeof adoptStyles,
 ): PanelHandle {
-  const removeStyles = adoptStyles(root, panelCss, options.styleNonce)
+  const removeStyles = adopt(root, panelCss, options.styleNonce)
   const now = () => (options.clock ?? Date).now()
   let filter: string | null = null
   let confirming: string | null = null
