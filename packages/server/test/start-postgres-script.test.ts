@@ -36,3 +36,26 @@ it.skipIf(!postgresInstalled)(
   },
   60_000,
 )
+
+it.skipIf(!postgresInstalled)(
+  'scripts/stop-postgres.sh (next to the start command in the README) stops the cluster it started and removes it',
+  () => {
+    const stop = fileURLToPath(new URL('../../../scripts/stop-postgres.sh', import.meta.url))
+    const started = spawnSync('bash', ['-c', `eval "$(${script})" && echo "$AUTOSYNC_POSTGRES_DATA" && ${stop}`], {
+      env: { ...process.env, AUTOSYNC_POSTGRES_PORT: '' },
+      encoding: 'utf8',
+    })
+    expect(started.status).toBe(0)
+    const data = started.stdout.split('\n')[0]!
+    expect(data).toMatch(/^\/tmp\/autosync-pg-[^/]+\/cluster$/)
+    expect(started.stdout).toContain('stopped and removed the scratch cluster')
+    expect(existsSync(data)).toBe(false)
+    const refused = spawnSync(stop, {
+      env: { ...process.env, AUTOSYNC_POSTGRES_DATA: '/var/lib/postgresql' },
+      encoding: 'utf8',
+    })
+    expect(refused.status).not.toBe(0)
+    expect(refused.stderr).toContain('is not a scratch cluster')
+  },
+  60_000,
+)
