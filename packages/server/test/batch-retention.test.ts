@@ -108,3 +108,32 @@ describe('batch answer retention', () => {
     }
   })
 })
+
+describe('settled rejections on an older SQLite file', () => {
+  it('adds the rejected column to applied_changes written before it, keeping every applied change id', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'autosync-old-applied-'))
+    const filename = join(directory, 'old.db')
+    const old = new Database(filename)
+    old.exec(
+      'CREATE TABLE applied_changes (user_id TEXT NOT NULL, change_id TEXT NOT NULL, PRIMARY KEY (user_id, change_id)) WITHOUT ROWID',
+    )
+    old.prepare('INSERT INTO applied_changes (user_id, change_id) VALUES (?, ?)').run('u1', 'old:1')
+    old.close()
+    const store = createSqliteStore({ filename })
+    try {
+      const state = await store.runPushTransaction('u1', (transaction) => transaction.readState(['old:1', 'new:1'], []))
+      expect([...state.applied]).toEqual(['old:1'])
+      expect(state.rejected.size).toBe(0)
+      await store.runPushTransaction('u1', (transaction) =>
+        transaction.finishBatch([], { batchId: 'b', requestHash: 'h', response: '{}' }, [
+          { changeId: 'new:1', code: 'record-too-large' },
+        ]),
+      )
+      const after = await store.runPushTransaction('u1', (transaction) => transaction.readState(['new:1'], []))
+      expect(after.rejected.get('new:1')).toBe('record-too-large')
+    } finally {
+      await store.close()
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+})

@@ -29,8 +29,9 @@ export function pushStatements(s: string) {
     // fast-growing table) make the planner scan and hash all of the user's rows instead.
     readState: {
       text: `SELECT
-        (SELECT json_agg(wanted.change_id) FROM json_array_elements_text($2::json) AS wanted(change_id)
-          CROSS JOIN LATERAL (SELECT FROM ${s}.applied_changes applied
+        (SELECT json_agg(json_build_array(wanted.change_id, found.rejected))
+          FROM json_array_elements_text($2::json) AS wanted(change_id)
+          CROSS JOIN LATERAL (SELECT applied.rejected FROM ${s}.applied_changes applied
             WHERE applied.user_id = $1 AND applied.change_id = wanted.change_id LIMIT 1) found) AS applied,
         (SELECT json_agg(found)
           FROM ROWS FROM (json_array_elements_text($3::json), json_array_elements_text($4::json))
@@ -74,6 +75,10 @@ export function pushStatements(s: string) {
           INSERT INTO ${s}.applied_changes (user_id, change_id) SELECT $1, json_array_elements_text($2::json)),
         unknown AS (
           INSERT INTO ${s}.applied_changes (user_id, change_id) SELECT $1, json_array_elements_text($3::json)
+          ON CONFLICT DO NOTHING),
+        refused AS (
+          INSERT INTO ${s}.applied_changes (user_id, change_id, rejected)
+          SELECT $1, refused.change_id, refused.code FROM json_to_recordset($8::json) AS refused(change_id text, code text)
           ON CONFLICT DO NOTHING)
         INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response, created_at)
         VALUES ($1, $4, $5, $6, COALESCE(to_timestamp($7::float8 / 1000), now()))`,
@@ -110,14 +115,22 @@ export function createPostgresPushTransaction(
       return row ? { batchId, requestHash: row.request_hash, response: row.response } : null
     },
     async readState(changeIds, addresses) {
-      const result = await run<{ applied: string[] | null; records: RecordRow[] | null }>(statements.readState, [
-        userId,
-        JSON.stringify(changeIds),
-        JSON.stringify(addresses.map((address) => address.table)),
-        JSON.stringify(addresses.map((address) => address.key)),
-      ])
+      const result = await run<{ applied: [string, string | null][] | null; records: RecordRow[] | null }>(
+        statements.readState,
+        [
+          userId,
+          JSON.stringify(changeIds),
+          JSON.stringify(addresses.map((address) => address.table)),
+          JSON.stringify(addresses.map((address) => address.key)),
+        ],
+      )
       const row = result.rows[0]
-      const applied = new Set(row?.applied ?? [])
+      const applied = new Set<string>()
+      const rejected = new Map<string, string>()
+      for (const [changeId, code] of row?.applied ?? []) {
+        applied.add(changeId)
+        if (code) rejected.set(changeId, code)
+      }
       const records = new Map<string, StoredRecord>()
       for (const found of row?.records ?? []) {
         records.set(recordAddress(found.table_name, found.record_key), toStoredRecord(found))
@@ -131,7 +144,7 @@ export function createPostgresPushTransaction(
         if (records.has(address)) absentAddresses.delete(address)
         else absentAddresses.add(address)
       }
-      return { applied, records }
+      return { applied, rejected, records }
     },
     async writeRecords(records) {
       if (records.length === 0) return []
@@ -165,7 +178,7 @@ export function createPostgresPushTransaction(
       ])
       return written.rows.map((row) => row.revision)
     },
-    async finishBatch(appliedChangeIds, batch) {
+    async finishBatch(appliedChangeIds, batch, rejected = []) {
       const unapplied: string[] = []
       const unknown: string[] = []
       for (const changeId of new Set(appliedChangeIds)) {
@@ -180,6 +193,7 @@ export function createPostgresPushTransaction(
         batch.requestHash,
         batch.response,
         batch.createdAt ?? null,
+        JSON.stringify(rejected.map(({ changeId, code }) => ({ change_id: changeId, code }))),
       ])
     },
   }

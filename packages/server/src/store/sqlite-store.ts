@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS records (
   PRIMARY KEY (user_id, table_name, record_key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_revision ON records (user_id, revision);
 CREATE TABLE IF NOT EXISTS applied_changes (
-  user_id TEXT NOT NULL, change_id TEXT NOT NULL, PRIMARY KEY (user_id, change_id)) WITHOUT ROWID;
+  user_id TEXT NOT NULL, change_id TEXT NOT NULL, rejected TEXT, PRIMARY KEY (user_id, change_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS batches (
   user_id TEXT NOT NULL, batch_id TEXT NOT NULL, request_hash TEXT NOT NULL, response TEXT NOT NULL,
   created_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, batch_id)) WITHOUT ROWID;
@@ -52,10 +52,18 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
   if (!recordColumns.some((column) => column.name === 'written_at')) {
     database.exec('ALTER TABLE records ADD COLUMN written_at INTEGER NOT NULL DEFAULT 0')
   }
+  // Files written before rejections were settled: every row there is an applied change.
+  const appliedColumns = database.pragma('table_info(applied_changes)') as { name: string }[]
+  if (!appliedColumns.some((column) => column.name === 'rejected')) {
+    database.exec('ALTER TABLE applied_changes ADD COLUMN rejected TEXT')
+  }
   const exclusive = createSerialQueue()
   const statements = {
     findBatch: database.prepare('SELECT request_hash, response FROM batches WHERE user_id = ? AND batch_id = ?'),
-    isApplied: database.prepare('SELECT 1 FROM applied_changes WHERE user_id = ? AND change_id = ?').pluck(),
+    // '' for an applied change, the code for one rejected for good, undefined for one never seen.
+    settled: database
+      .prepare("SELECT coalesce(rejected, '') FROM applied_changes WHERE user_id = ? AND change_id = ?")
+      .pluck(),
     readRecord: database.prepare(
       'SELECT table_name, record_key, value, revision, change_id, client_seqs, written_at FROM records WHERE user_id = ? AND table_name = ? AND record_key = ?',
     ),
@@ -67,7 +75,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
        revision = excluded.revision, change_id = excluded.change_id, client_seqs = excluded.client_seqs,
        written_at = excluded.written_at`,
     ),
-    markApplied: database.prepare('INSERT OR IGNORE INTO applied_changes (user_id, change_id) VALUES (?, ?)'),
+    markApplied: database.prepare(
+      'INSERT OR IGNORE INTO applied_changes (user_id, change_id, rejected) VALUES (?, ?, ?)',
+    ),
     saveBatch: database.prepare(
       'INSERT INTO batches (user_id, batch_id, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -94,15 +104,20 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
         return row ? { batchId, requestHash: row.request_hash, response: row.response } : null
       },
       async readState(changeIds, addresses) {
-        const applied = new Set(
-          changeIds.filter((changeId) => statements.isApplied.get(userId, changeId) !== undefined),
-        )
+        const applied = new Set<string>()
+        const rejected = new Map<string, string>()
+        for (const changeId of changeIds) {
+          const code = statements.settled.get(userId, changeId) as string | undefined
+          if (code === undefined) continue
+          applied.add(changeId)
+          if (code) rejected.set(changeId, code)
+        }
         const records = new Map<string, StoredRecord>()
         for (const { table, key } of addresses) {
           const row = statements.readRecord.get(userId, table, key) as RecordRow | undefined
           if (row) records.set(recordAddress(table, key), toStoredRecord(row))
         }
-        return { applied, records }
+        return { applied, rejected, records }
       },
       async writeRecords(records) {
         const last = Number(statements.allocate.get(records.length))
@@ -122,8 +137,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
         })
         return revisions
       },
-      async finishBatch(appliedChangeIds, batch) {
-        for (const changeId of appliedChangeIds) statements.markApplied.run(userId, changeId)
+      async finishBatch(appliedChangeIds, batch, rejected = []) {
+        for (const changeId of appliedChangeIds) statements.markApplied.run(userId, changeId, null)
+        for (const { changeId, code } of rejected) statements.markApplied.run(userId, changeId, code)
         statements.saveBatch.run(
           userId,
           batch.batchId,

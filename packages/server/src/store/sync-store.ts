@@ -40,15 +40,25 @@ export interface StoredBackup {
  */
 export interface PushTransaction {
   findBatch(batchId: string): Promise<StoredBatch | null>
-  /** Which of `changeIds` were applied before, and the stored records among `addresses` (by `recordAddress`). */
+  /**
+   * Which of `changeIds` were settled before (`applied`; among them, `rejected` maps those refused for good to their
+   * code), and the stored records among `addresses` (by `recordAddress`).
+   */
   readState(
     changeIds: readonly string[],
     addresses: readonly { table: string; key: string }[],
-  ): Promise<{ applied: Set<string>; records: Map<string, StoredRecord> }>
+  ): Promise<{ applied: Set<string>; rejected: Map<string, string>; records: Map<string, StoredRecord> }>
   /** Upserts the records, giving each a new server-wide revision, increasing in the order given; resolves with them. */
   writeRecords(records: readonly RecordWrite[]): Promise<string[]>
-  /** Remembers the newly applied change ids and the batch's first answer. */
-  finishBatch(appliedChangeIds: readonly string[], batch: StoredBatch): Promise<void>
+  /**
+   * Remembers the newly applied change ids, the ones rejected for good (with their code: a replay, even after the
+   * batch answer is pruned, is answered the same and never applies them), and the batch's first answer.
+   */
+  finishBatch(
+    appliedChangeIds: readonly string[],
+    batch: StoredBatch,
+    rejected?: readonly { changeId: string; code: string }[],
+  ): Promise<void>
 }
 
 /**

@@ -38,9 +38,10 @@ export async function applyPush(
   const valid = prepared.filter((change): change is PreparedChange => !isRejected(change))
   return store.runPushTransaction(userId, async (transaction) => {
     // Both reads at once, so a pipelining store answers them in one round trip; a replay ignores the state.
-    const [previous, { applied, records }] = await Promise.all([
+    // Every change id is looked up, refused ones too: one rejected for good before stays rejected.
+    const [previous, { applied, rejected: settledRejections, records }] = await Promise.all([
       transaction.findBatch(batch.batchId),
-      transaction.readState([...new Set(valid.map((change) => change.changeId))], uniqueAddresses(valid)),
+      transaction.readState([...new Set(prepared.map((change) => change.changeId))], uniqueAddresses(valid)),
     ])
     if (previous) {
       return previous.requestHash === requestHash
@@ -49,17 +50,37 @@ export async function applyPush(
     }
     const answer: PushAnswer = { accepted: [], rejected: [] }
     const newlyApplied: string[] = []
+    // Rejections that do not depend on a later state are settled: a replay, whatever the retention of batch answers,
+    // is rejected again and never applied (a conflict is not settled: the client retries it on a newer base).
+    const newlyRejected: { changeId: string; code: string }[] = []
+    const reject = (rejection: RejectedChange) => {
+      answer.rejected.push(rejection)
+      if (rejection.code !== 'conflict' && !applied.has(rejection.changeId)) {
+        applied.add(rejection.changeId)
+        newlyRejected.push({ changeId: rejection.changeId, code: rejection.code })
+      }
+    }
     // Address → the record's next state and the position of its last write, which orders the revisions.
     const writes = new Map<string, { record: RecordWrite; writeIndex: number }>()
     let writeCount = 0
     const writtenBy = new Map<string, string>()
     for (const change of prepared) {
-      if (isRejected(change)) {
-        answer.rejected.push(change)
+      const settled = settledRejections.get(change.changeId)
+      if (settled !== undefined) {
+        answer.rejected.push({
+          changeId: change.changeId,
+          code: settled as RejectedChange['code'],
+          reason: `rejected when first received (${settled})`,
+        })
         continue
       }
+      // Applied before (a replay): accepted again, even if it would not pass today's checks.
       if (applied.has(change.changeId)) {
         answer.accepted.push(change.changeId)
+        continue
+      }
+      if (isRejected(change)) {
+        reject(change)
         continue
       }
       const address = recordAddress(change.table, change.key)
@@ -74,7 +95,7 @@ export async function applyPush(
       if (lastSeq === undefined || change.seq >= lastSeq) {
         const next = nextState(change, current, limits)
         if ('code' in next) {
-          answer.rejected.push(next)
+          reject(next)
           continue
         }
         const record: RecordWrite = {
@@ -109,12 +130,11 @@ export async function applyPush(
     // Otherwise both writes go at once, records first: nothing in the answer depends on how the records were written.
     await Promise.all([
       !twoWay && written.length > 0 ? transaction.writeRecords(written) : undefined,
-      transaction.finishBatch(newlyApplied, {
-        batchId: batch.batchId,
-        requestHash,
-        response: responseText,
-        createdAt: now,
-      }),
+      transaction.finishBatch(
+        newlyApplied,
+        { batchId: batch.batchId, requestHash, response: responseText, createdAt: now },
+        newlyRejected,
+      ),
     ])
     return { kind: 'answered', responseText }
   })

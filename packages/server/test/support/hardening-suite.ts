@@ -103,6 +103,42 @@ export function describeHardening(lane: BackendLane): void {
       ])
     })
 
+    it('a replay after the batch answers were pruned applies nothing that was rejected the first time', async () => {
+      const userId = uniqueUser('replay')
+      const token = server.signer.sign(userId)
+      const big = 'x'.repeat(600 * 1024)
+      await push(
+        server.url,
+        token,
+        batch([change({ clientId: 'b', seq: 1, key: 'r', value: { a: big } })], { clientId: 'b' }),
+      )
+      // Client A's partial update would make the record too large: rejected.
+      const grow = batch([change({ clientId: 'a', seq: 1, key: 'r', value: { b: big }, changedFields: ['b'] })], {
+        clientId: 'a',
+      })
+      const first = await push(server.url, token, grow)
+      expect(first.json.rejected).toEqual([expect.objectContaining({ code: 'record-too-large' })])
+      // Client B writes a newer, small record; every batch answer is pruned (retention passed).
+      await push(
+        server.url,
+        token,
+        batch([change({ clientId: 'b', seq: 2, key: 'r', value: { a: 'small' } })], { clientId: 'b' }),
+      )
+      await store.pruneBatches(Date.now() + 60_000)
+      // A's batch comes again (a lost answer): its merge would now fit, and must still not apply.
+      const replay = await push(server.url, token, grow)
+      expect(replay.status).toBe(200)
+      expect(replay.json.accepted).toEqual([])
+      expect(replay.json.rejected).toEqual([
+        expect.objectContaining({
+          code: 'record-too-large',
+          reason: 'rejected when first received (record-too-large)',
+        }),
+      ])
+      const [record] = await pullAll(server.url, token)
+      expect(record.value).toEqual({ a: 'small' })
+    })
+
     it('keeps tables and fields named constructor, prototype and __proto__ in a backup, faithfully', async () => {
       const userId = uniqueUser('backup-names')
       const token = server.signer.sign(userId)
