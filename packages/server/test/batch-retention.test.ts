@@ -137,3 +137,32 @@ describe('settled rejections on an older SQLite file', () => {
     }
   })
 })
+
+describe('per-user revisions on an older SQLite file', () => {
+  it('continues above the highest revision a user got from the old server-wide counter', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'autosync-old-revisions-'))
+    const filename = join(directory, 'old.db')
+    const first = createSqliteStore({ filename })
+    await first.close()
+    const old = new Database(filename)
+    old
+      .prepare(
+        `INSERT INTO records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
+         VALUES ('u1', 'notes', '"old"', '{}', 500, 'old:1', '{}')`,
+      )
+      .run()
+    old.close()
+    const store = createSqliteStore({ filename })
+    try {
+      const revisions = await store.runPushTransaction('u1', (transaction) =>
+        transaction.writeRecords([
+          { table: 'notes', key: '"new"', value: {}, valueText: '{}', changeId: 'new:1', timestamp: 1, clientSeqs: {} },
+        ]),
+      )
+      expect(revisions).toEqual(['501'])
+    } finally {
+      await store.close()
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+})

@@ -29,7 +29,7 @@ describe.skipIf(!url)('postgres store', () => {
 
   it('pages through revisions that gain a digit in numeric order, never as text', async () => {
     // Text order would put 100..104 before 95..99, and a cursor of 104 would then skip 95..99.
-    await client.query(`SELECT setval('"${schema}".revisions', 94)`)
+    await client.query(`INSERT INTO "${schema}".users (user_id, last_revision) VALUES ('digits', 94)`)
     const changes = Array.from({ length: 10 }, (_, index) => change({ seq: index + 1, key: `k${index}` }))
     await applyPush(store, 'digits', parsePushBody(batch(changes)), randomUUID(), defaultLimits)
     const pulled: StoredRecord[] = []
@@ -42,6 +42,21 @@ describe.skipIf(!url)('postgres store', () => {
     }
     expect(pulled.map((record) => record.revision)).toEqual(Array.from({ length: 10 }, (_, index) => `${95 + index}`))
     expect(pulled.map((record) => record.key)).toEqual(changes.map((entry) => JSON.stringify(entry.key)))
+  })
+
+  it('continues above the highest revision of a user whose rows predate per-user revisions', async () => {
+    // As a database from before: a global sequence gave this user revision 500; their row has no counter yet.
+    await client.query(`INSERT INTO "${schema}".users (user_id) VALUES ('older')`)
+    await client.query(
+      `INSERT INTO "${schema}".records (user_id, table_name, record_key, value, revision, change_id, client_seqs)
+       VALUES ('older', 'notes', '"old"', '{}', 500, 'old:1', '{}')`,
+    )
+    await applyPush(store, 'older', parsePushBody(batch([change({ seq: 1, key: 'new' })])), randomUUID(), defaultLimits)
+    const records = await store.readChangesAfter('older', null, 10)
+    expect(records.map((record) => [record.key, record.revision])).toEqual([
+      ['"old"', '500'],
+      ['"new"', '501'],
+    ])
   })
 
   it('fails a push whose statement failed even when the work did not wait for it', async () => {

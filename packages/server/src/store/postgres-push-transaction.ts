@@ -41,22 +41,24 @@ export function pushStatements(s: string) {
             FROM ${s}.records stored WHERE stored.user_id = $1 AND stored.table_name = wanted.table_name
               AND stored.record_key = wanted.record_key LIMIT 1) found) AS records`,
     },
-    // The k-th smallest new revision goes to the k-th record, whatever order nextval ran in. Records the
-    // transaction saw absent (under the user's lock) take a plain insert, which skips ON CONFLICT's
-    // speculative insertion; any other record is upserted.
+    // Revisions are per user (the user's row, locked for the push, keeps the last one): one user's revisions say
+    // nothing about another's activity. A user from before (one sequence for everyone) continues above their highest
+    // revision. The k-th record takes the k-th new revision. Records the transaction saw absent (under the user's
+    // lock) take a plain insert, which skips ON CONFLICT's speculative insertion; any other record is upserted.
     writeRecords: {
       name: 'autosync-write-records',
-      text: `WITH written AS MATERIALIZED (
+      text: `WITH allocated AS MATERIALIZED (
+          UPDATE ${s}.users SET last_revision = COALESCE(last_revision,
+              (SELECT max(revision) FROM ${s}.records WHERE user_id = $1), 0) + jsonb_array_length($4::jsonb)
+          WHERE user_id = $1 RETURNING last_revision - jsonb_array_length($4::jsonb) AS before),
+        written AS MATERIALIZED (
           SELECT rows.table_name, rows.record_key, NULLIF(rows.value, 'null'::jsonb) AS value, rows.change_id,
             rows.client_seqs, rows.absent::boolean AS absent, rows.written_at::bigint AS written_at, position,
-            revisions.revision
+            (SELECT before FROM allocated) + position AS revision
           FROM ROWS FROM (json_array_elements_text($2::json), json_array_elements_text($3::json),
               jsonb_array_elements($4::jsonb), json_array_elements_text($5::json), json_array_elements_text($6::json),
               json_array_elements_text($7::json), json_array_elements_text($8::json))
-            WITH ORDINALITY AS rows(table_name, record_key, value, change_id, client_seqs, absent, written_at, position)
-          JOIN (SELECT revision, row_number() OVER (ORDER BY revision) AS position
-            FROM (SELECT nextval('${s}.revisions') AS revision
-              FROM generate_series(1, jsonb_array_length($4::jsonb))) allocated) revisions USING (position)),
+            WITH ORDINALITY AS rows(table_name, record_key, value, change_id, client_seqs, absent, written_at, position)),
         inserted AS (
           INSERT INTO ${s}.records (user_id, table_name, record_key, value, revision, change_id, client_seqs, written_at)
           SELECT $1, table_name, record_key, value, revision, change_id, client_seqs, written_at FROM written WHERE absent),

@@ -26,6 +26,7 @@ ALTER TABLE ${s}.records ADD COLUMN IF NOT EXISTS written_at bigint NOT NULL DEF
 CREATE TABLE IF NOT EXISTS ${s}.applied_changes (
   user_id text NOT NULL, change_id text NOT NULL, PRIMARY KEY (user_id, change_id));
 ALTER TABLE ${s}.applied_changes ADD COLUMN IF NOT EXISTS rejected text;
+ALTER TABLE ${s}.users ADD COLUMN IF NOT EXISTS last_revision bigint;
 CREATE TABLE IF NOT EXISTS ${s}.batches (
   user_id text NOT NULL, batch_id text NOT NULL, request_hash text NOT NULL, response text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (user_id, batch_id));

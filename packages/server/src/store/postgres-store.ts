@@ -21,7 +21,7 @@ const migrationLockId = 0x6175746f
 /**
  * The production store on PostgreSQL. Pushes of one user take that user's row lock
  * (`INSERT ... ON CONFLICT DO UPDATE`), so concurrent pushes and several server instances on one database
- * apply batches one at a time per user and commit in revision order; revisions come from a sequence.
+ * apply batches one at a time per user and commit in revision order; revisions count per user (`users.last_revision`).
  * A push costs three round trips: BEGIN, the lock and both reads; both writes; COMMIT.
  *
  * @example const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL! })

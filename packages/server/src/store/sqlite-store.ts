@@ -23,8 +23,7 @@ CREATE TABLE IF NOT EXISTS batches (
 CREATE TABLE IF NOT EXISTS backups (
   sequence INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, backup_id TEXT NOT NULL,
   request_hash TEXT NOT NULL, snapshot TEXT NOT NULL, records INTEGER NOT NULL, UNIQUE (user_id, backup_id));
-CREATE TABLE IF NOT EXISTS revision_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
-INSERT OR IGNORE INTO revision_counter (id, last) VALUES (1, 0);
+CREATE TABLE IF NOT EXISTS user_revisions (user_id TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
 `
 
 /**
@@ -67,7 +66,15 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
     readRecord: database.prepare(
       'SELECT table_name, record_key, value, revision, change_id, client_seqs, written_at FROM records WHERE user_id = ? AND table_name = ? AND record_key = ?',
     ),
-    allocate: database.prepare('UPDATE revision_counter SET last = last + ? WHERE id = 1 RETURNING last').pluck(),
+    // Per user, so a revision says nothing about other users' activity. A user without a row yet (a file from
+    // before, with one counter for everyone) continues above their highest revision, so no cursor passes a change.
+    allocate: database
+      .prepare(
+        `INSERT INTO user_revisions (user_id, last)
+         VALUES (@userId, (SELECT coalesce(max(revision), 0) FROM records WHERE user_id = @userId) + @count)
+         ON CONFLICT (user_id) DO UPDATE SET last = last + @count RETURNING last`,
+      )
+      .pluck(),
     writeRecord: database.prepare(
       `INSERT INTO records (user_id, table_name, record_key, value, revision, change_id, client_seqs, written_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -120,7 +127,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
         return { applied, rejected, records }
       },
       async writeRecords(records) {
-        const last = Number(statements.allocate.get(records.length))
+        const last = Number(statements.allocate.get({ userId, count: records.length }))
         const revisions: string[] = []
         records.forEach((record, index) => {
           revisions.push(String(last - records.length + 1 + index))

@@ -139,6 +139,22 @@ export function describeHardening(lane: BackendLane): void {
       expect(record.value).toEqual({ a: 'small' })
     })
 
+    it('gives each user their own revisions: one user cannot see how much others write', async () => {
+      const alice = server.signer.sign(uniqueUser('alice'))
+      const bob = server.signer.sign(uniqueUser('bob'))
+      const keys = (count: number, from: number) =>
+        Array.from({ length: count }, (_, index) => change({ seq: from + index, key: `k${from + index}` }))
+      await push(server.url, alice, batch(keys(5, 1)))
+      await push(server.url, bob, batch(keys(3, 1)))
+      await push(server.url, alice, batch(keys(2, 6)))
+      await push(server.url, bob, batch(keys(1, 4)))
+      const revisions = async (token: string) =>
+        (await pullAll(server.url, token)).map((record: { revision: string }) => Number(record.revision))
+      // Consecutive from the user's first write, whatever the other user did in between; pull order stays exact.
+      expect(await revisions(alice)).toEqual([1, 2, 3, 4, 5, 6, 7])
+      expect(await revisions(bob)).toEqual([1, 2, 3, 4])
+    })
+
     it('keeps tables and fields named constructor, prototype and __proto__ in a backup, faithfully', async () => {
       const userId = uniqueUser('backup-names')
       const token = server.signer.sign(userId)
