@@ -28,7 +28,10 @@ try {
     }
     if (manifest.private) continue
     checked++
-    const tarball = join(scratch, run('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: folder }).trim())
+    const tarball = join(
+      scratch,
+      run('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: folder }).trim(),
+    )
     const files = run('tar', ['-tzf', tarball]).split('\n')
     if (!files.includes('package/LICENSE')) problems.push(`${manifest.name}: the tarball has no LICENSE`)
     try {

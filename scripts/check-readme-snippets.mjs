@@ -99,4 +99,6 @@ if (problems.length > 0) {
   console.error(`README snippets that do not type-check (${problems.length}):\n${problems.join('\n')}`)
   process.exit(1)
 }
-console.log(`README snippets: ${files.length - 1} TypeScript blocks type-check under strict (${relative(root, folder)})`)
+console.log(
+  `README snippets: ${files.length - 1} TypeScript blocks type-check under strict (${relative(root, folder)})`,
+)
