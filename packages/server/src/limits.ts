@@ -17,6 +17,16 @@ export interface SyncServerLimits {
   requestTimeoutMs: number
   /** Open connections per instance (Node's `maxConnections`); more are refused. Default 1,024. */
   maxConnections: number
+  /** `GET /events` streams one user may hold open on one instance; one more is 429. Default 8. */
+  maxStreamsPerUser: number
+  /** `GET /events` streams on one instance; one more is 429. Default 512. */
+  maxStreams: number
+  /** A comment line on every stream this often, so proxies and clients see it alive. Default 25,000 ms. */
+  streamHeartbeatMs: number
+  /** A stream without a hint for this long ends (`event: bye`); the client reconnects. Default 900,000 ms. */
+  streamIdleMs: number
+  /** Bytes waiting for a client that does not read before its stream is cut. Default 65,536. */
+  maxStreamBufferBytes: number
   /** Most changes in one push batch. Default 1000. */
   maxChangesPerBatch: number
   /** Largest stored record (its value serialized as JSON), in bytes. Default 1 MiB. */
@@ -31,6 +41,11 @@ export const defaultLimits: SyncServerLimits = Object.freeze({
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
   maxConnections: 1024,
+  maxStreamsPerUser: 8,
+  maxStreams: 512,
+  streamHeartbeatMs: 25_000,
+  streamIdleMs: 900_000,
+  maxStreamBufferBytes: 65_536,
   maxChangesPerBatch: 1000,
   maxRecordBytes: 1024 * 1024,
 })

@@ -9,10 +9,12 @@ import { sendError, sendJson } from './http/respond'
 import { matchRoute, splitUrl } from './http/routes'
 import { isUnavailableError } from './http/unavailable'
 import { resolveLimits, type SyncServerLimits } from './limits'
+import { createHintHub } from './live/hint-hub'
 import { createJsonLogger, type ServerLogger } from './logger'
 import { handleBackup, handleRestore } from './routes/backup-route'
 import type { RouteContext } from './routes/context'
 import { handlePull } from './routes/pull-route'
+import { handleEvents } from './routes/events-route'
 import { handlePush } from './routes/push-route'
 import type { SyncStore } from './store/sync-store'
 import { createBatchPruner } from './sync/batch-pruner'
@@ -68,6 +70,24 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const clock = options.clock ?? Date
   const now = () => clock.now()
   const pruneBatches = createBatchPruner(store, clock, logger, options.batchRetentionMs)
+  const live = createHintHub(limits)
+  // PostgreSQL: every instance hears every commit (LISTEN/NOTIFY), its own included. Started with the first stream.
+  let listening: Promise<() => Promise<void>> | undefined
+  const listenForCommits = () => {
+    if (!store.listenForCommits || listening) return listening
+    listening = store.listenForCommits(
+      (userId) => live.publish(userId),
+      () => {
+        // Hints may have been missed: every client reconnects, and pulls after reconnecting.
+        listening = undefined
+        live.endAll()
+      },
+    )
+    listening.catch(() => {
+      listening = undefined
+    })
+    return listening
+  }
   let backupsInFlight = 0
   const backups = {
     enter: () => backupsInFlight < limits.maxConcurrentBackups && ++backupsInFlight > 0,
@@ -98,8 +118,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       store,
       limits,
       now,
-      pushed: pruneBatches,
+      pushed() {
+        pruneBatches()
+        // Without a shared notification channel (SQLite: one process), this instance hints its own streams.
+        if (!store.listenForCommits) live.publish(userId)
+      },
       backups,
+      live,
     }
     if (matched.backupId !== undefined) context.backupId = matched.backupId
     switch (matched.name) {
@@ -107,6 +132,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         return handlePush(context)
       case 'pull':
         return handlePull(context)
+      case 'events':
+        await listenForCommits()
+        return handleEvents(context)
       case 'backup':
         return handleBackup(context)
       default:
@@ -189,13 +217,20 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         })
       })
     },
-    close() {
-      const listening = server
+    async close() {
+      const running = server
       server = null
-      if (!listening) return Promise.resolve()
-      return new Promise((resolve, reject) => {
-        listening.close((error) => (error ? reject(error) : resolve()))
-        listening.closeAllConnections()
+      // Streams end with `event: bye` before their connections close: clients reconnect elsewhere at once.
+      live.endAll()
+      // One turn of the event loop lets the `bye` lines leave before the sockets close.
+      await new Promise((resolve) => setImmediate(resolve))
+      const unlisten = listening
+      listening = undefined
+      await (await unlisten?.catch(() => undefined))?.()
+      if (!running) return
+      await new Promise<void>((resolve, reject) => {
+        running.close((error) => (error ? reject(error) : resolve()))
+        running.closeAllConnections()
       })
     },
   }

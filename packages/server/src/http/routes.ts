@@ -1,7 +1,7 @@
 import { isValidBackupId } from '../validation/backup-body'
 import { HttpError } from './http-error'
 
-export type RouteName = 'push' | 'pull' | 'backup' | 'backup-latest' | 'backup-by-id' | 'health'
+export type RouteName = 'push' | 'pull' | 'events' | 'backup' | 'backup-latest' | 'backup-by-id' | 'health'
 
 export interface MatchedRoute {
   name: RouteName
@@ -12,6 +12,7 @@ export interface MatchedRoute {
 const fixedRoutes: Record<string, MatchedRoute> = {
   '/push': { name: 'push', methods: ['POST'] },
   '/pull': { name: 'pull', methods: ['GET'] },
+  '/events': { name: 'events', methods: ['GET'] },
   '/backup': { name: 'backup', methods: ['POST'] },
   '/backup/latest': { name: 'backup-latest', methods: ['GET'] },
   '/health': { name: 'health', methods: ['GET'] },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SyncServerLimits } from '../limits'
+import type { HintHub } from '../live/hint-hub'
 import type { SyncStore } from '../store/sync-store'
 
 /** What a route handler gets for one authenticated request. */
@@ -12,8 +13,10 @@ export interface RouteContext {
   limits: SyncServerLimits
   /** The server clock, in milliseconds since the epoch. */
   now(): number
-  /** Called after a push was answered. */
+  /** Called after a push was answered (its batch committed). */
   pushed(): void
+  /** This instance's `/events` streams. */
+  live: HintHub
   backupId?: string
   /** Backups being stored on this instance: `enter` is false when `maxConcurrentBackups` are. */
   backups: { enter(): boolean; leave(): void }

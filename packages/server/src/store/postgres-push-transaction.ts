@@ -83,7 +83,9 @@ export function pushStatements(s: string) {
           SELECT $1, refused.change_id, refused.code FROM json_to_recordset($8::json) AS refused(change_id text, code text)
           ON CONFLICT DO NOTHING)
         INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response, created_at)
-        VALUES ($1, $4, $5, $6, COALESCE(to_timestamp($7::float8 / 1000), now()))`,
+        SELECT $1, $4, $5, $6, COALESCE(to_timestamp($7::float8 / 1000), now())
+        -- Delivered at commit to every instance listening: their live streams of this user hear of the push.
+        FROM (SELECT pg_notify($9, $1)) AS notified`,
     },
   }
 }
@@ -98,6 +100,8 @@ export function createPostgresPushTransaction(
   statements: PushStatements,
   userId: string,
   opened: Promise<unknown>,
+  /** The NOTIFY channel of this schema (see `commitChannel`). */
+  channel: string,
 ): PushTransaction {
   const absentAddresses = new Set<string>()
   const unappliedChangeIds = new Set<string>()
@@ -196,6 +200,7 @@ export function createPostgresPushTransaction(
         batch.response,
         batch.createdAt ?? null,
         JSON.stringify(rejected.map(({ changeId, code }) => ({ change_id: changeId, code }))),
+        channel,
       ])
     },
   }

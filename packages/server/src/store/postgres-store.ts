@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { createPostgresPushTransaction, pushStatements } from './postgres-push-transaction'
 import { migrationSql, quoteSchema } from './postgres-schema'
@@ -28,6 +29,8 @@ const migrationLockId = 0x6175746f
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<SyncStore> {
   const s = quoteSchema(options.schema ?? 'autosync')
+  // One NOTIFY channel per schema, short enough for PostgreSQL's 63-byte names whatever the schema is called.
+  const channel = `autosync_${createHash('sha256').update(options.schema ?? 'autosync').digest('hex').slice(0, 16)}`
   // Pipeline mode: statements a push starts together share one round trip.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -46,6 +49,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const recordColumns = 'table_name, record_key, value, revision::text AS revision, change_id, client_seqs, written_at'
   const statements = pushStatements(s)
+  const listeners = new Set<pg.Client>()
 
   type BackupRow = { backup_id: string; request_hash: string; snapshot: string; records: number }
   const toBackup = (row: BackupRow | undefined): StoredBackup | null =>
@@ -66,7 +70,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       ])
       opened.catch(() => undefined)
       try {
-        const result = await work(createPostgresPushTransaction(client, statements, userId, opened))
+        const result = await work(createPostgresPushTransaction(client, statements, userId, opened, channel))
         await opened
         const committed = await client.query('COMMIT')
         // COMMIT of a transaction in which a statement failed answers ROLLBACK, not an error.
@@ -123,10 +127,34 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       ])
       return result.rowCount ?? 0
     },
+    async listenForCommits(onCommit, onLost) {
+      // A connection of its own: LISTEN holds it for as long as anyone listens.
+      const listener = new pg.Client({ connectionString: options.connectionString })
+      let stopped = false
+      const lost = () => {
+        if (!stopped) onLost()
+        stopped = true
+      }
+      listener.on('notification', (message) => {
+        if (message.channel === channel && message.payload) onCommit(message.payload)
+      })
+      listener.on('error', lost)
+      listener.on('end', lost)
+      await listener.connect()
+      await listener.query(`LISTEN "${channel}"`)
+      listeners.add(listener)
+      return async () => {
+        stopped = true
+        listeners.delete(listener)
+        await listener.end().catch(() => undefined)
+      }
+    },
     async ping() {
       await pool.query('SELECT 1')
     },
     async close() {
+      await Promise.all([...listeners].map((listener) => listener.end().catch(() => undefined)))
+      listeners.clear()
       await pool.end()
     },
   }

@@ -83,6 +83,12 @@ export interface SyncStore {
    * how many. A replay of a pruned batch is answered again from the applied change ids: nothing is applied twice.
    */
   pruneBatches(createdBefore: number): Promise<number>
+  /**
+   * Hears every committed push of every instance on this database (PostgreSQL: `LISTEN/NOTIFY`), so a live stream
+   * held by one instance hears a push applied by another. `onLost` says notifications may have been missed (the
+   * listening connection broke). Absent where one process is the only writer (SQLite): the server hints itself.
+   */
+  listenForCommits?(onCommit: (userId: string) => void, onLost: () => void): Promise<() => Promise<void>>
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
   close(): Promise<void>
