@@ -30,7 +30,10 @@ const migrationLockId = 0x6175746f
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<SyncStore> {
   const s = quoteSchema(options.schema ?? 'autosync')
   // One NOTIFY channel per schema, short enough for PostgreSQL's 63-byte names whatever the schema is called.
-  const channel = `autosync_${createHash('sha256').update(options.schema ?? 'autosync').digest('hex').slice(0, 16)}`
+  const channel = `autosync_${createHash('sha256')
+    .update(options.schema ?? 'autosync')
+    .digest('hex')
+    .slice(0, 16)}`
   // Pipeline mode: statements a push starts together share one round trip.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
