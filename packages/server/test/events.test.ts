@@ -20,13 +20,7 @@ afterEach(async () => {
   server = store = undefined
 })
 
-async function start(
-  limits: Parameters<typeof startTestServer>[1] extends infer O
-    ? O extends { limits?: infer L }
-      ? L
-      : never
-    : never = {},
-) {
+async function start(limits: Partial<SyncServerLimits> = {}) {
   store = createSqliteStore()
   server = await startTestServer(store, { limits })
   return server
