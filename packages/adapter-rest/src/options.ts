@@ -22,8 +22,10 @@ export interface RestAdapterOptions {
   fetch?: typeof fetch
   /** Time before one request counts as a `timeout` failure, in milliseconds. Default `30_000`. */
   timeoutMs?: number
-  /** Timers of the request timeout; tests pass a fake. Default `globalThis`. */
+  /** Timers of the request timeout and of live reconnects; tests pass a fake. Default `globalThis`. */
   clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>
+  /** Jitter of live reconnect delays, a number in [0, 1). Default `Math.random`. */
+  random?: () => number
   /** Adapter name shown in status and errors. Default `'rest'`. */
   name?: string
   /** Largest number of changes core hands to one `push`. Default `500`. */
@@ -85,6 +87,7 @@ export function resolveOptions(options: RestAdapterOptions): ResolvedOptions {
     concurrency: 4,
     path: (table, key) => [table, String(key)],
     createWithPost: false,
+    random: Math.random,
     patchContentType: 'application/json',
     ...Object.fromEntries(Object.entries(options).filter((entry) => entry[1] !== undefined)),
     baseUrl,

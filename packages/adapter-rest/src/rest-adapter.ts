@@ -1,6 +1,7 @@
 import type { SyncAdapter } from '@autosync/core'
 import { batchMethods } from './batch'
 import { createSend } from './client'
+import { createSubscribe } from './live'
 import { type RestAdapterOptions, resolveOptions } from './options'
 import { resourcePush } from './resource'
 
@@ -25,7 +26,11 @@ export function restAdapter(options: RestAdapterOptions): SyncAdapter {
       backup: !resource,
       // The reference server refuses a change whose baseRevision is stale (openapi.yaml).
       conditionalWrites: !resource,
+      // GET /events hints every committed push of the user (openapi.yaml).
+      live: !resource,
     },
-    ...(resource ? { push: resourcePush(resolved, send) } : batchMethods(resolved, send)),
+    ...(resource
+      ? { push: resourcePush(resolved, send) }
+      : { ...batchMethods(resolved, send), subscribe: createSubscribe(resolved) }),
   }
 }

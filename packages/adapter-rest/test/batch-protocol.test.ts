@@ -126,7 +126,14 @@ describe('batch mode requests', () => {
     expect(restAdapter({ baseUrl: 'http://127.0.0.1/', maxBatchSize: 250, name: 'cloud' })).toMatchObject({
       name: 'cloud',
       specificationVersion: 'v1',
-      capabilities: { maxBatchSize: 250, partialUpdates: true, pull: true, backup: true, conditionalWrites: true },
+      capabilities: {
+        maxBatchSize: 250,
+        partialUpdates: true,
+        pull: true,
+        backup: true,
+        conditionalWrites: true,
+        live: true,
+      },
     })
     expect(restAdapter({ baseUrl: 'http://127.0.0.1/', mode: 'resource' }).capabilities).toEqual({
       maxBatchSize: 500,
@@ -134,6 +141,7 @@ describe('batch mode requests', () => {
       pull: false,
       backup: false,
       conditionalWrites: false,
+      live: false,
     })
   })
 

@@ -13,7 +13,7 @@ const faultName = (fault: AdapterFault) =>
   fault.type === 'http' ? `http-${fault.status}-${fault.retryAfterSeconds ?? ''}` : fault.type
 
 /**
- * A loopback proxy in front of the real server: it forwards requests unchanged and injects backend faults on
+ * A loopback proxy in front of the real server: it forwards requests unchanged (answers streamed as they come) and injects backend faults on
  * `/fault/<name>/push`: an HTTP status with the protocol's error body (and Retry-After), a request never
  * answered, or a 2xx that is not JSON.
  */
@@ -40,7 +40,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       response.writeHead(200, { 'content-type': 'application/json' })
       return response.end('{"accepted": [')
     }
+    // Streamed both ways (GET /events is a live stream); the upstream request ends when the client goes.
+    const upstream = new AbortController()
+    response.once('close', () => upstream.abort())
     const forwarded = await fetch(new URL(path.slice(1), target), {
+      signal: upstream.signal,
       method: request.method,
       headers: Object.entries(request.headers).filter(
         (entry): entry is [string, string] =>
@@ -54,7 +58,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         headers[name] = value
     })
     response.writeHead(forwarded.status, headers)
-    response.end(Buffer.from(await forwarded.arrayBuffer()))
+    try {
+      for await (const chunk of (forwarded.body ?? []) as unknown as AsyncIterable<Uint8Array>) response.write(chunk)
+    } catch {
+      // The client or the server went away mid-stream.
+    }
+    response.end()
   })
   return self
 }

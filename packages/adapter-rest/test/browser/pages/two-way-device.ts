@@ -4,7 +4,7 @@ import { createAutoSync, openStorage } from '@autosync/core'
 import { mergeFields, twoWay } from '@autosync/core/two-way'
 import { restAdapter } from '../../../src'
 
-async function openDevice(name: string, token: string, userId: string) {
+async function openDevice(name: string, token: string, userId: string, live: boolean) {
   const storage = await openStorage({
     name,
     version: 1,
@@ -16,11 +16,18 @@ async function openDevice(name: string, token: string, userId: string) {
     adapter: restAdapter({ baseUrl: `${location.origin}/sync/`, getToken: () => token }),
     userId,
     periodicSyncMs: 0,
-    plugins: [twoWay({ resolve: mergeFields() })],
+    // Without live hints a device pulls only when told: the exchange tests stay exact.
+    plugins: [twoWay({ resolve: mergeFields(), live })],
   })
+  // A live device runs the engine (timers, the live stream); the others are driven call by call.
+  if (live) await autoSync.start()
   const remote: string[] = []
+  /** When each remote key arrived (performance.now()), for the live latency figure. */
+  const arrivals: Record<string, number> = {}
   storage.events.onAny((event) => {
-    if (event.origin === 'remote') remote.push(`${event.type}:${String(event.key)}`)
+    if (event.origin !== 'remote') return
+    remote.push(`${event.type}:${String(event.key)}`)
+    arrivals[String(event.key)] ??= performance.now()
   })
   return {
     put: (note: Record<string, unknown>) => storage.put('notes', { userId, ...note }),
@@ -47,6 +54,17 @@ async function openDevice(name: string, token: string, userId: string) {
         }),
       ),
     remote: () => remote,
+    /** Resolves when `key` arrived from another device, with the time it arrived (performance.now()). */
+    arrival: (key: string) =>
+      new Promise<number>((resolve) => {
+        const check = () => (arrivals[key] === undefined ? setTimeout(check, 5) : resolve(arrivals[key]!))
+        check()
+      }),
+    /** Writes a note and resolves with the time the write resolved (performance.now()). */
+    timedPut: async (note: Record<string, unknown>) => {
+      await storage.put('notes', { userId, ...note })
+      return performance.now()
+    },
     status: () => autoSync.getStatus(),
   }
 }
@@ -54,7 +72,7 @@ async function openDevice(name: string, token: string, userId: string) {
 export type Device = Awaited<ReturnType<typeof openDevice>>
 Object.assign(window, {
   ready: true,
-  open: async (name: string, token: string, userId: string) => {
-    Object.assign(window, { api: await openDevice(name, token, userId) })
+  open: async (name: string, token: string, userId: string, live = false) => {
+    Object.assign(window, { api: await openDevice(name, token, userId, live) })
   },
 })
