@@ -8,7 +8,7 @@ const reconnectDelay = (failures: number, random: () => number) =>
 /**
  * `subscribe` over `GET /events` (server-sent events read with fetch: `EventSource` cannot send the token). Calls
  * `onHint` once connected (core pulls, so a hint missed while disconnected costs nothing) and on every
- * `event: hint`; reconnects with backoff after the stream ends or fails; a 401 asks `getToken` for a fresh token.
+ * `event: hint` of another client's push; reconnects with backoff after the stream ends or fails; a 401 asks `getToken` for a fresh token.
  */
 export function createSubscribe(options: ResolvedOptions): Required<SyncAdapter>['subscribe'] {
   const { baseUrl, getToken, clock, random, headers } = options
@@ -38,7 +38,9 @@ export function createSubscribe(options: ResolvedOptions): Required<SyncAdapter>
           text += decoder.decode(read.value, { stream: true })
           const blocks = text.split('\n\n')
           text = blocks.pop() ?? ''
-          if (blocks.some((block) => block.startsWith('event: hint'))) onHint()
+          // A hint of this device's own push brings nothing new: pulling on it would only delay the next push.
+          const own = `data: {"clientId":${JSON.stringify(context.clientId)}}`
+          if (blocks.some((block) => block.startsWith('event: hint') && !block.endsWith(own))) onHint()
         }
       } catch {
         failures++

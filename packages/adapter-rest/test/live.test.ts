@@ -15,6 +15,9 @@ async function serve(port = 0) {
   return { server, ...(await server.listen(port, '127.0.0.1')) }
 }
 
+/** A batch another device pushed (a device's own pushes are not hinted back to it). */
+const fromOther = (key: string) => ({ ...batchOf([put('notes', key)]), clientId: 'other' })
+
 /** Counts hints and lets the test wait for the n-th one (the adapter's behaviour ends the wait). */
 function hintCounter() {
   let count = 0
@@ -40,15 +43,15 @@ it('hints once connected and after every push of the user, and stops after unsub
   const stop = adapter.subscribe!(adapterContext(), hints.onHint)
   // Connected: a pull now covers anything written while it was not.
   await hints.reached(1)
-  await adapter.push(batchOf([put('notes', 'a')]), adapterContext({ clientId: 'other' }))
+  await adapter.push(fromOther('a'), adapterContext({ clientId: 'other' }))
   await hints.reached(2)
   stop()
-  await adapter.push(batchOf([put('notes', 'b')]), adapterContext({ clientId: 'other' }))
+  await adapter.push(fromOther('b'), adapterContext({ clientId: 'other' }))
   // A second, still subscribed stream hears the next push; the stopped one never does.
   const later = hintCounter()
   const stopLater = adapter.subscribe!(adapterContext(), later.onHint)
   await later.reached(1)
-  await adapter.push(batchOf([put('notes', 'c')]), adapterContext({ clientId: 'other' }))
+  await adapter.push(fromOther('c'), adapterContext({ clientId: 'other' }))
   await later.reached(2)
   stopLater()
   expect(hints.count()).toBe(2)
@@ -71,7 +74,7 @@ it('reconnects with backoff after the server went away and pulls again (hints) o
   await serve(first.port)
   clock.fireAll()
   await hints.reached(2)
-  await adapter.push(batchOf([put('notes', 'back')]), adapterContext({ clientId: 'other' }))
+  await adapter.push(fromOther('back'), adapterContext({ clientId: 'other' }))
   await hints.reached(3)
   stop()
 })

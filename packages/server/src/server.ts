@@ -76,7 +76,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const listenForCommits = () => {
     if (!store.listenForCommits || listening) return listening
     listening = store.listenForCommits(
-      (userId) => live.publish(userId),
+      (userId, clientId) => live.publish(userId, clientId),
       () => {
         // Hints may have been missed: every client reconnects, and pulls after reconnecting.
         listening = undefined
@@ -118,10 +118,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       store,
       limits,
       now,
-      pushed() {
+      pushed(clientId) {
         pruneBatches()
         // Without a shared notification channel (SQLite: one process), this instance hints its own streams.
-        if (!store.listenForCommits) live.publish(userId)
+        if (!store.listenForCommits) live.publish(userId, clientId)
       },
       backups,
       live,

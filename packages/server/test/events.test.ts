@@ -48,6 +48,8 @@ describe('GET /events (SQLite, in process)', () => {
     expect(aliceStream.events()).toEqual(['ready', 'hint'])
     expect(bobStream.events()).toEqual(['ready', 'hint'])
     expect(aliceStream.received.join('\n')).not.toMatch(/secret|bob|alice-only/)
+    // The hint names the pushing client (client-a in these batches), so that client can skip its own push.
+    expect(aliceStream.received).toContain('event: hint\ndata: {"clientId":"client-a"}')
   })
 
   it('refuses a missing or forged token with 401', async () => {
@@ -124,7 +126,7 @@ describe('a client that never reads', () => {
     } as unknown as RouteContext
     void handleEvents(context)
     expect(live.size).toBe(1)
-    for (let hint = 0; hint < 20 && !destroyed; hint++) live.publish('slow')
+    for (let hint = 0; hint < 20 && !destroyed; hint++) live.publish('slow', 'writer')
     expect(destroyed).toBe(true)
     expect(buffered).toBeLessThan(256 + 64)
     expect(live.size).toBe(0)

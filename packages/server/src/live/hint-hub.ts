@@ -1,8 +1,8 @@
 /** One open `/events` stream, as the hub sees it. */
 export interface LiveStream {
   readonly userId: string
-  /** Tells the client new changes may exist. */
-  hint(): void
+  /** Tells the client new changes may exist, pushed by `clientId` (which skips its own). */
+  hint(clientId: string): void
   /** Ends the stream cleanly (the client reconnects and pulls). */
   end(): void
 }
@@ -32,8 +32,8 @@ export function createHintHub(limits: { maxStreamsPerUser: number; maxStreams: n
       total--
       if (streams.size === 0) byUser.delete(stream.userId)
     },
-    publish(userId: string): void {
-      for (const stream of byUser.get(userId) ?? []) stream.hint()
+    publish(userId: string, clientId: string): void {
+      for (const stream of byUser.get(userId) ?? []) stream.hint(clientId)
     },
     /** Ends every stream: on shutdown, or when hints from other instances may have been lost. */
     endAll(): void {

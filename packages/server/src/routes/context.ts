@@ -13,8 +13,8 @@ export interface RouteContext {
   limits: SyncServerLimits
   /** The server clock, in milliseconds since the epoch. */
   now(): number
-  /** Called after a push was answered (its batch committed). */
-  pushed(): void
+  /** Called after a push of `clientId` was answered (its batch committed). */
+  pushed(clientId: string): void
   /** This instance's `/events` streams. */
   live: HintHub
   backupId?: string

@@ -29,8 +29,9 @@ export function handleEvents(context: RouteContext): Promise<void> {
   }
   const stream: LiveStream = {
     userId,
-    hint() {
-      write('event: hint\ndata: {}\n\n')
+    hint(clientId) {
+      // The pushing client only, never record data: a device skips the hint of its own push.
+      write(`event: hint\ndata: ${JSON.stringify({ clientId })}\n\n`)
       restartIdle()
     },
     end() {

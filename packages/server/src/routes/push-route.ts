@@ -30,5 +30,5 @@ export async function handlePush(context: RouteContext): Promise<void> {
     throw new HttpError(422, 'idempotency-key-reused', 'this batchId was already used with a different body')
   }
   sendJsonText(response, 200, outcome.responseText)
-  context.pushed()
+  context.pushed(batch.clientId)
 }

@@ -85,7 +85,7 @@ export function pushStatements(s: string) {
         INSERT INTO ${s}.batches (user_id, batch_id, request_hash, response, created_at)
         SELECT $1, $4, $5, $6, COALESCE(to_timestamp($7::float8 / 1000), now())
         -- Delivered at commit to every instance listening: their live streams of this user hear of the push.
-        FROM (SELECT pg_notify($9, $1)) AS notified`,
+        FROM (SELECT pg_notify($9, json_build_array($1::text, $10::text)::text)) AS notified`,
     },
   }
 }
@@ -201,6 +201,7 @@ export function createPostgresPushTransaction(
         batch.createdAt ?? null,
         JSON.stringify(rejected.map(({ changeId, code }) => ({ change_id: changeId, code }))),
         channel,
+        batch.clientId ?? '',
       ])
     },
   }

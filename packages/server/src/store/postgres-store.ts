@@ -139,7 +139,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         stopped = true
       }
       listener.on('notification', (message) => {
-        if (message.channel === channel && message.payload) onCommit(message.payload)
+        if (message.channel !== channel || !message.payload) return
+        const [userId, clientId] = JSON.parse(message.payload) as [string, string]
+        onCommit(userId, clientId)
       })
       listener.on('error', lost)
       listener.on('end', lost)

@@ -24,6 +24,8 @@ export interface StoredBatch {
   response: string
   /** When the answer was stored, in milliseconds since the epoch; `pruneBatches` compares it. Default: now. */
   createdAt?: number
+  /** The client that pushed it: live hints name it, so that client skips the hint of its own push. Not stored. */
+  clientId?: string
 }
 
 export interface StoredBackup {
@@ -88,7 +90,10 @@ export interface SyncStore {
    * held by one instance hears a push applied by another. `onLost` says notifications may have been missed (the
    * listening connection broke). Absent where one process is the only writer (SQLite): the server hints itself.
    */
-  listenForCommits?(onCommit: (userId: string) => void, onLost: () => void): Promise<() => Promise<void>>
+  listenForCommits?(
+    onCommit: (userId: string, clientId: string) => void,
+    onLost: () => void,
+  ): Promise<() => Promise<void>>
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
   close(): Promise<void>

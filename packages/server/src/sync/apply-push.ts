@@ -132,7 +132,7 @@ export async function applyPush(
       !twoWay && written.length > 0 ? transaction.writeRecords(written) : undefined,
       transaction.finishBatch(
         newlyApplied,
-        { batchId: batch.batchId, requestHash, response: responseText, createdAt: now },
+        { batchId: batch.batchId, requestHash, response: responseText, createdAt: now, clientId: batch.clientId },
         newlyRejected,
       ),
     ])

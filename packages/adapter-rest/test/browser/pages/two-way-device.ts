@@ -4,7 +4,7 @@ import { createAutoSync, openStorage } from '@autosync/core'
 import { mergeFields, twoWay } from '@autosync/core/two-way'
 import { restAdapter } from '../../../src'
 
-async function openDevice(name: string, token: string, userId: string, live: boolean) {
+async function openDevice(name: string, token: string, userId: string, live: boolean, bufferMs?: number) {
   const storage = await openStorage({
     name,
     version: 1,
@@ -16,6 +16,7 @@ async function openDevice(name: string, token: string, userId: string, live: boo
     adapter: restAdapter({ baseUrl: `${location.origin}/sync/`, getToken: () => token }),
     userId,
     periodicSyncMs: 0,
+    ...(bufferMs === undefined ? {} : { bufferMs }),
     // Without live hints a device pulls only when told: the exchange tests stay exact.
     plugins: [twoWay({ resolve: mergeFields(), live })],
   })
@@ -72,7 +73,7 @@ async function openDevice(name: string, token: string, userId: string, live: boo
 export type Device = Awaited<ReturnType<typeof openDevice>>
 Object.assign(window, {
   ready: true,
-  open: async (name: string, token: string, userId: string, live = false) => {
-    Object.assign(window, { api: await openDevice(name, token, userId, live) })
+  open: async (name: string, token: string, userId: string, live = false, bufferMs?: number) => {
+    Object.assign(window, { api: await openDevice(name, token, userId, live, bufferMs) })
   },
 })
