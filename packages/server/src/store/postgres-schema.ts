@@ -26,6 +26,8 @@ ALTER TABLE ${s}.records ADD COLUMN IF NOT EXISTS written_at bigint NOT NULL DEF
 CREATE TABLE IF NOT EXISTS ${s}.applied_changes (
   user_id text NOT NULL, change_id text NOT NULL, PRIMARY KEY (user_id, change_id));
 ALTER TABLE ${s}.applied_changes ADD COLUMN IF NOT EXISTS rejected text;
+-- Records carry each client's highest applied seq: rows of applied changes from before are no longer needed.
+DELETE FROM ${s}.applied_changes WHERE rejected IS NULL;
 ALTER TABLE ${s}.users ADD COLUMN IF NOT EXISTS last_revision bigint;
 CREATE TABLE IF NOT EXISTS ${s}.batches (
   user_id text NOT NULL, batch_id text NOT NULL, request_hash text NOT NULL, response text NOT NULL,

@@ -56,6 +56,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): SyncStore {
   if (!appliedColumns.some((column) => column.name === 'rejected')) {
     database.exec('ALTER TABLE applied_changes ADD COLUMN rejected TEXT')
   }
+  // One row per applied change is no longer kept (records carry each client's highest applied seq): older files
+  // drop theirs, so the table holds only changes rejected for good.
+  database.exec('DELETE FROM applied_changes WHERE rejected IS NULL')
   const exclusive = createSerialQueue()
   const statements = {
     findBatch: database.prepare('SELECT request_hash, response FROM batches WHERE user_id = ? AND batch_id = ?'),

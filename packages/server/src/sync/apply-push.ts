@@ -22,9 +22,10 @@ export interface PushAnswer {
 export type PushOutcome = { kind: 'answered'; responseText: string } | { kind: 'idempotency-key-reused' }
 
 /**
- * Applies one batch in one transaction under the user's lock: replays answer from the stored first answer,
- * applied change ids are accepted without re-applying, stale changes (lower seq than the last one applied
- * from the same client to that record) are accepted without applying.
+ * Applies one batch in one transaction under the user's lock: a replayed batch is answered from its stored first
+ * answer (kept for the retention); a change whose seq is at or below the highest seq the record has applied from
+ * the same client (a replay, or a stale change) is accepted without applying; a change rejected for good before is
+ * rejected again. Idempotency costs no row per change: the records carry it.
  */
 export async function applyPush(
   store: SyncStore,
@@ -49,7 +50,6 @@ export async function applyPush(
         : { kind: 'idempotency-key-reused' }
     }
     const answer: PushAnswer = { accepted: [], rejected: [] }
-    const newlyApplied: string[] = []
     // Rejections that do not depend on a later state are settled: a replay, whatever the retention of batch answers,
     // is rejected again and never applied (a conflict is not settled: the client retries it on a newer base).
     const newlyRejected: { changeId: string; code: string }[] = []
@@ -74,46 +74,43 @@ export async function applyPush(
         })
         continue
       }
-      // Applied before (a replay): accepted again, even if it would not pass today's checks.
-      if (applied.has(change.changeId)) {
-        answer.accepted.push(change.changeId)
-        continue
-      }
       if (isRejected(change)) {
         reject(change)
         continue
       }
       const address = recordAddress(change.table, change.key)
       const current = records.get(address)
+      // The record remembers the highest seq applied from each client: a change at or below it was applied before
+      // (a replay: same batch, a new batch, a lost answer, another instance) or is stale. Accepted, never applied
+      // again, whatever the retention of batch answers; no row per change is kept for it.
+      const lastSeq =
+        current && Object.hasOwn(current.clientSeqs, batch.clientId) ? current.clientSeqs[batch.clientId] : undefined
+      if (lastSeq !== undefined && change.seq <= lastSeq) {
+        answer.accepted.push(change.changeId)
+        continue
+      }
       const conflict = conflictOf(change, current)
       if (conflict) {
         answer.rejected.push(conflict)
         continue
       }
-      const lastSeq =
-        current && Object.hasOwn(current.clientSeqs, batch.clientId) ? current.clientSeqs[batch.clientId] : undefined
-      if (lastSeq === undefined || change.seq >= lastSeq) {
-        const next = nextState(change, current, limits)
-        if ('code' in next) {
-          reject(next)
-          continue
-        }
-        const record: RecordWrite = {
-          table: change.table,
-          key: change.key,
-          value: next.value,
-          valueText: next.valueText,
-          changeId: change.changeId,
-          timestamp: change.timestamp,
-          clientSeqs: { ...current?.clientSeqs, [batch.clientId]: change.seq },
-        }
-        records.set(address, { ...record, revision: '' })
-        writes.set(address, { record, writeIndex: writeCount++ })
-        writtenBy.set(change.changeId, address)
+      const next = nextState(change, current, limits)
+      if ('code' in next) {
+        reject(next)
+        continue
       }
-      // Stale changes count as applied too: they are never applied later.
-      applied.add(change.changeId)
-      newlyApplied.push(change.changeId)
+      const record: RecordWrite = {
+        table: change.table,
+        key: change.key,
+        value: next.value,
+        valueText: next.valueText,
+        changeId: change.changeId,
+        timestamp: change.timestamp,
+        clientSeqs: { ...current?.clientSeqs, [batch.clientId]: change.seq },
+      }
+      records.set(address, { ...record, revision: '' })
+      writes.set(address, { record, writeIndex: writeCount++ })
+      writtenBy.set(change.changeId, address)
       answer.accepted.push(change.changeId)
     }
     const ordered = [...writes.entries()].sort(([, a], [, b]) => a.writeIndex - b.writeIndex)
@@ -131,7 +128,7 @@ export async function applyPush(
     await Promise.all([
       !twoWay && written.length > 0 ? transaction.writeRecords(written) : undefined,
       transaction.finishBatch(
-        newlyApplied,
+        [],
         { batchId: batch.batchId, requestHash, response: responseText, createdAt: now, clientId: batch.clientId },
         newlyRejected,
       ),
