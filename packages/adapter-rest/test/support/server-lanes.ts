@@ -9,6 +9,8 @@ import pg from 'pg'
 export interface ServerLane {
   name: 'sqlite' | 'postgres'
   store: SyncStore
+  /** PostgreSQL: the lane's schema, for a second store (a second server instance) on the same data. */
+  schema?: string
   dispose(): Promise<void>
 }
 
@@ -43,6 +45,7 @@ export async function postgresLane(): Promise<ServerLane | null> {
   return {
     name: 'postgres',
     store,
+    schema,
     async dispose() {
       await store.close()
       const client = new pg.Client({ connectionString: url })
