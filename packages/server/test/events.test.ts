@@ -95,6 +95,15 @@ describe('GET /events (SQLite, in process)', () => {
   })
 })
 
+describe('a long-lived stream', () => {
+  it('outlives requestTimeoutMs: the timeout cuts slow uploads, not the answer of /events', async () => {
+    const { url, signer } = await start({ headersTimeoutMs: 100, requestTimeoutMs: 200, streamHeartbeatMs: 100 })
+    const stream = await events(url, signer.sign('long'))
+    // Fifteen heartbeats are well past the 200 ms request timeout (checked every 100 ms).
+    await stream.until(() => stream.received.filter((block) => block === ': heartbeat').length >= 15)
+  })
+})
+
 describe('a client that never reads', () => {
   it('is cut once maxStreamBufferBytes wait for it, and its place is freed', async () => {
     // A response whose client stopped reading: everything written stays buffered.
