@@ -169,6 +169,16 @@ describe('useCloudSync', () => {
     expect(await result.current.triggerBackup()).toBe(false)
   })
 
+  it('without options and without configureAutoSync, says what is missing instead of running', async () => {
+    const { result } = renderHook(() => useCloudSync('alice'))
+    expect(result.current.autoSync).toBeNull()
+    expect(result.current.status).toMatchObject({ isInitialized: false })
+    expect(await result.current.sync()).toEqual({
+      success: false,
+      error: expect.stringContaining('configureAutoSync'),
+    })
+  })
+
   it('stops the engine on unmount: later writes are not pushed', async () => {
     const { storage, adapter, clock, options } = await backend()
     const { result, unmount } = renderCloudSync('alice', options)

@@ -117,10 +117,13 @@ export function useCloudSync<S extends StorageSchema = StorageSchema>(
   options?: UseCloudSyncOptions<S>,
 ): CloudSync {
   const { autoSync, current } = useOwnEngine(userId, options as UseCloudSyncOptions | undefined)
+  // Why there is no engine: no user yet, or (without options) no configureAutoSync at start-up.
+  const withOptions = options !== undefined
+  const missing = useCallback(() => (withOptions || isAutoSyncConfigured() ? noUser : notConfigured), [withOptions])
 
   const sync = useCallback(async (): Promise<CloudSyncResult<SyncStatus>> => {
     const entry = current.current
-    if (!entry) return { success: false, error: noUser }
+    if (!entry) return { success: false, error: missing() }
     try {
       await entry.started
       const before = entry.engine.getStatus()
@@ -147,23 +150,23 @@ export function useCloudSync<S extends StorageSchema = StorageSchema>(
     } catch (error) {
       return { success: false, error: describe(error) }
     }
-  }, [current])
+  }, [current, missing])
 
   const backup = useCallback(async (): Promise<CloudSyncResult<BackupResult>> => {
     const entry = current.current
-    if (!entry) return { success: false, error: noUser }
+    if (!entry) return { success: false, error: missing() }
     try {
       await entry.started
       return { success: true, value: await entry.engine.backup() }
     } catch (error) {
       return { success: false, error: describe(error) }
     }
-  }, [current])
+  }, [current, missing])
 
   const restore = useCallback(
     async (restoreOptions?: RestoreOptions): Promise<CloudSyncResult<RestoreOutcome>> => {
       const entry = current.current
-      if (!entry) return { success: false, error: noUser }
+      if (!entry) return { success: false, error: missing() }
       try {
         await entry.started
         return { success: true, value: await entry.engine.restore(restoreOptions) }
@@ -171,7 +174,7 @@ export function useCloudSync<S extends StorageSchema = StorageSchema>(
         return { success: false, error: describe(error) }
       }
     },
-    [current],
+    [current, missing],
   )
 
   // The seed's booleans; the event a click handler passes is ignored.
