@@ -1,0 +1,2 @@
+export { firestoreAdapter } from './firestore-adapter'
+export type { FirestoreAdapterOptions } from './options'
