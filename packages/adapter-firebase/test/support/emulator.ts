@@ -16,6 +16,7 @@ import {
   WriteResponse,
 } from '@firestore-emulator/proto/dist/google/firestore/v1/firestore'
 import { FirestoreServer } from '@firestore-emulator/server'
+import { type Server, ServerCredentials } from '@grpc/grpc-js'
 
 type Handler = { func: (...parts: never[]) => unknown }
 type Write = {
@@ -148,7 +149,13 @@ export async function startEmulator() {
     }
   }) as Handler['func'])
   const port = await freePort()
-  await emulator.start(port)
+  // Loopback only (the emulator's own start() binds every interface).
+  const grpcServer = (emulator as unknown as { server: Server }).server
+  await new Promise<void>((resolve, reject) =>
+    grpcServer.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error) =>
+      error ? reject(error) : resolve(),
+    ),
+  )
   return {
     host: '127.0.0.1',
     port,
