@@ -133,6 +133,40 @@ describe('firestoreAdapter on the emulator', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
+  it('restore skips a backup whose chunks were written but whose manifest never was (a crash mid-backup)', async () => {
+    const instance = firestore()
+    const adapter = firestoreAdapter({ firestore: instance, tables: ['notes'] })
+    const snapshot = (backupId: string, text: string) => ({
+      backupId,
+      clientId: 'c1',
+      userId: 'backups',
+      createdAt: 1,
+      tables: { notes: [{ id: 'n', text }] },
+    })
+    await adapter.backup!(snapshot('complete', 'kept'), context('backups'))
+    // Only the chunk of a second backup arrived: no manifest, no "latest" pointer.
+    await setDoc(doc(instance, 'users/backups/_autosync_backups/partial-0'), {
+      text: JSON.stringify(snapshot('partial', 'lost')),
+    })
+    const latest = await adapter.restore!({ userId: 'backups' }, context('backups'))
+    expect(latest.snapshot?.backupId).toBe('complete')
+    expect((await adapter.restore!({ userId: 'backups', backupId: 'partial' }, context('backups'))).snapshot).toBeNull()
+  })
+
+  it('a push the SDK cannot deliver fails as a retryable timeout after timeoutMs, not when the SDK gives up', async () => {
+    const gone = await startEmulator()
+    const instance = firestoreOn(gone)
+    instances.push(instance)
+    const adapter = firestoreAdapter({ firestore: instance, tables: ['notes'], timeoutMs: 300 })
+    gone.stop()
+    const error = await adapter.push(batchOf('offline', [put('o')]), context('offline')).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    )
+    expect(AdapterError.isInstance(error)).toBe(true)
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true })
+  })
+
   it('maps Firestore error codes to AdapterError kinds', () => {
     const kinds = Object.fromEntries(
       [
