@@ -18,6 +18,8 @@ export function createSubscribe(options: ResolvedOptions): Required<SyncAdapter>
     let timer: unknown
     let failures = 0
     let refresh = false
+    // A hint of this device's own push brings nothing new: pulling on it would only delay the next push.
+    const own = `data: {"clientId":${JSON.stringify(context.clientId)}}`
     const connect = async () => {
       try {
         const token = await getToken?.({ forceRefresh: refresh, userId: context.userId })
@@ -38,8 +40,6 @@ export function createSubscribe(options: ResolvedOptions): Required<SyncAdapter>
           text += decoder.decode(read.value, { stream: true })
           const blocks = text.split('\n\n')
           text = blocks.pop() ?? ''
-          // A hint of this device's own push brings nothing new: pulling on it would only delay the next push.
-          const own = `data: {"clientId":${JSON.stringify(context.clientId)}}`
           if (blocks.some((block) => block.startsWith('event: hint') && !block.endsWith(own))) onHint()
         }
       } catch {

@@ -1,6 +1,4 @@
-import 'fake-indexeddb/auto'
-import { createAutoSync, openStorage } from '@autosync/core'
-import { createFakeClock } from '@autosync/core/testing'
+import { createAutoSync } from '@autosync/core'
 import {
   type ConflictResolver,
   clientWins,
@@ -10,14 +8,13 @@ import {
   twoWay,
 } from '@autosync/core/two-way'
 import { createSyncServer, createTokenSigner, silentLogger } from '@autosync/server'
-import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, describe, expect, it } from 'vitest'
 import { restAdapter } from '../src'
+import { openDeviceStorage, quiet } from './support/device-storage'
 import { postgresLane, sqliteLane } from './support/server-lanes'
 
 const signer = createTokenSigner('adapter-rest-conflicts-secret-0123456789ab')
 const lanes = [sqliteLane(), await postgresLane()].filter((lane) => lane !== null)
-const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 
 const policies: [string, () => ConflictResolver, Record<string, unknown>][] = [
   // Device one pushes first; device two's push meets the newer revision and its pull resolves.
@@ -39,18 +36,7 @@ for (const lane of lanes) {
     })
 
     async function device(userId: string, name: string, resolve: ConflictResolver, start: number) {
-      const clock = createFakeClock({ start })
-      const storage = await openStorage({
-        name,
-        version: 1,
-        tables: { notes: { keyPath: 'id' } },
-        userIdField: 'userId',
-        indexedDB: new IDBFactory(),
-        clock,
-        broadcast: false,
-        activeUserId: userId,
-        logger: quiet,
-      })
+      const { storage, clock } = await openDeviceStorage(name, userId, start)
       const autoSync = createAutoSync({
         storage,
         adapter: restAdapter({ baseUrl: url, getToken: () => signer.sign(userId) }),

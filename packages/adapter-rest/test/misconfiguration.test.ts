@@ -1,10 +1,8 @@
-import 'fake-indexeddb/auto'
-import { createAutoSync, openStorage } from '@autosync/core'
-import { createFakeClock } from '@autosync/core/testing'
+import { createAutoSync } from '@autosync/core'
 import { createSyncServer, createTokenSigner, silentLogger } from '@autosync/server'
-import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, expect, it } from 'vitest'
 import { restAdapter } from '../src'
+import { openDeviceStorage, quiet } from './support/device-storage'
 import { sqliteLane } from './support/server-lanes'
 
 const signer = createTokenSigner('adapter-rest-misconfiguration-secret-0123')
@@ -15,22 +13,10 @@ afterAll(async () => {
   await server.close()
   await lane.dispose()
 })
-const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 
 it('a wrong baseUrl dead-letters nothing; every change drains once the URL is fixed (#15)', async () => {
   const userId = 'misconfigured'
-  const clock = createFakeClock({ start: Date.now() })
-  const storage = await openStorage({
-    name: 'app',
-    version: 1,
-    tables: { notes: { keyPath: 'id' } },
-    userIdField: 'userId',
-    indexedDB: new IDBFactory(),
-    clock,
-    broadcast: false,
-    activeUserId: userId,
-    logger: quiet,
-  })
+  const { storage, clock } = await openDeviceStorage('app', userId)
   const engine = (baseUrl: string) =>
     createAutoSync({
       storage,

@@ -1,17 +1,14 @@
-import 'fake-indexeddb/auto'
-import { createAutoSync, openStorage } from '@autosync/core'
-import { createFakeClock } from '@autosync/core/testing'
+import { createAutoSync } from '@autosync/core'
 import { twoWay } from '@autosync/core/two-way'
 import { createPostgresStore, createSyncServer, createTokenSigner, silentLogger } from '@autosync/server'
-import { IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it } from 'vitest'
 import { restAdapter } from '../src'
 import { adapterContext } from './support'
+import { openDeviceStorage, quiet } from './support/device-storage'
 import { postgresLane } from './support/server-lanes'
 
 const signer = createTokenSigner('adapter-rest-two-instances-secret-0123456')
 const lane = await postgresLane()
-const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 
 describe.skipIf(!lane)('two server instances on one PostgreSQL', () => {
   it('devices on different instances converge; a live hint crosses instances; a restarted instance serves again', async () => {
@@ -24,18 +21,7 @@ describe.skipIf(!lane)('two server instances on one PostgreSQL', () => {
     const b = await second.listen(0, '127.0.0.1')
     const userId = 'across'
     const device = async (name: string, baseUrl: string) => {
-      const clock = createFakeClock({ start: Date.now() })
-      const storage = await openStorage({
-        name,
-        version: 1,
-        tables: { notes: { keyPath: 'id' } },
-        userIdField: 'userId',
-        indexedDB: new IDBFactory(),
-        clock,
-        broadcast: false,
-        activeUserId: userId,
-        logger: quiet,
-      })
+      const { storage, clock } = await openDeviceStorage(name, userId)
       const autoSync = createAutoSync({
         storage,
         adapter: restAdapter({ baseUrl, getToken: () => signer.sign(userId) }),

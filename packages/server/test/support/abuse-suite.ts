@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto'
 import { request } from 'node:http'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createTokenSigner } from '../../src/auth/token-signer'
 import type { BackendLane } from './backends'
-import { batch, change, pullAll, push, startTestServer, type TestServer, testSecret, uniqueUser } from './harness'
+import { batch, change, pullAll, push, startTestServer, type TestServer, uniqueUser } from './harness'
 
 /** One hostile request: method, raw path, headers, body. */
 interface Hostile {
@@ -250,7 +249,6 @@ export function describeAbuse(lane: BackendLane): void {
       expect(health.status).toBe(200)
       expect(await pullAll(server.url, victimToken)).toEqual(before)
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
-      expect(createTokenSigner(testSecret).verify(victimToken)).toEqual({ userId: victim })
       const refusedWith = statuses.reduce<Record<number, number>>((counts, status) => {
         counts[status] = (counts[status] ?? 0) + 1
         return counts
