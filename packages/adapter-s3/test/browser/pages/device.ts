@@ -32,6 +32,8 @@ const api = {
       plugins: [twoWay()],
     })
     await autoSync.start()
+    // The start's own sync must end first: a write landing during it would be pushed by it, before a test arms a fault.
+    await autoSync.syncNow()
   },
   async write(count: number, prefix: string, userId: string) {
     for (let index = 0; index < count; index++)
