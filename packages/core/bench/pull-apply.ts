@@ -16,6 +16,8 @@ export interface PullApplyResult {
   changes: number
   pageSize: number
   rawMs: number
+  /** Raw idb again with one revision put per record beside it: the floor of any per-record revision store. */
+  rawWithRevisionsMs: number
   pullMs: number
   /** Pull speed as a fraction of the raw put speed (rawMs / pullMs): 1 is parity. */
   ratio: number
@@ -55,15 +57,23 @@ function pages(changes: number, pageSize: number): PullResponse[] {
   return result
 }
 
-async function timeRaw(options: PullApplyOptions, served: PullResponse[]): Promise<number> {
+async function timeRaw(options: PullApplyOptions, served: PullResponse[], withRevisions: boolean): Promise<number> {
   void options.factory
   const database = await openDB(`bench-pull-raw-${Date.now()}-${++counter}`, 1, {
-    upgrade: (created) => void created.createObjectStore('notes', { keyPath: 'id' }),
+    upgrade(created) {
+      created.createObjectStore('notes', { keyPath: 'id' })
+      created.createObjectStore('meta')
+    },
   })
   const started = options.now()
   for (const page of served) {
-    const transaction = database.transaction('notes', 'readwrite')
-    for (const change of page.changes) void transaction.store.put(change.value)
+    const transaction = database.transaction(['notes', 'meta'], 'readwrite')
+    const notes = transaction.objectStore('notes')
+    const meta = transaction.objectStore('meta')
+    for (const change of page.changes) {
+      void notes.put(change.value)
+      if (withRevisions) void meta.put(change.revision, `rev\u0000notes\u0000string\u0000${change.key}`)
+    }
     await transaction.done
   }
   const elapsed = options.now() - started
@@ -107,7 +117,8 @@ async function timePull(options: PullApplyOptions, served: PullResponse[]): Prom
 
 export async function runPullApply(options: PullApplyOptions): Promise<PullApplyResult> {
   const served = pages(options.changes, options.pageSize)
-  const rawMs = await timeRaw(options, served)
+  const rawMs = await timeRaw(options, served, false)
+  const rawWithRevisionsMs = await timeRaw(options, served, true)
   const pullMs = await timePull(options, served)
-  return { changes: options.changes, pageSize: options.pageSize, rawMs, pullMs, ratio: rawMs / pullMs }
+  return { changes: options.changes, pageSize: options.pageSize, rawMs, rawWithRevisionsMs, pullMs, ratio: rawMs / pullMs }
 }
