@@ -16,6 +16,7 @@ function format(label: string, result: WorkloadResult): string[] {
   return [
     line(`bulkPut ${result.bulk.records} records`, result.bulk.rawMs, result.bulk.storageMs, result.bulk.ratio, 1.2),
     line(`${result.single.writes} single puts`, result.single.rawMs, result.single.storageMs, result.single.ratio, 1.4),
+    `${label.padEnd(16)} floors of a captured single put in raw IndexedDB: record + outbox entry ${result.floors.outbox.toFixed(2)}x, with the create-or-update read awaited first ${result.floors.readThenOutbox.toFixed(2)}x`,
   ]
 }
 

@@ -120,5 +120,12 @@ export async function runPullApply(options: PullApplyOptions): Promise<PullApply
   const rawMs = await timeRaw(options, served, false)
   const rawWithRevisionsMs = await timeRaw(options, served, true)
   const pullMs = await timePull(options, served)
-  return { changes: options.changes, pageSize: options.pageSize, rawMs, rawWithRevisionsMs, pullMs, ratio: rawMs / pullMs }
+  return {
+    changes: options.changes,
+    pageSize: options.pageSize,
+    rawMs,
+    rawWithRevisionsMs,
+    pullMs,
+    ratio: rawMs / pullMs,
+  }
 }

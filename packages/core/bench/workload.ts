@@ -5,6 +5,12 @@ import { openStorage } from '../src/storage'
 export interface WorkloadResult {
   bulk: { rawMs: number; storageMs: number; ratio: number; records: number }
   single: { rawMs: number; storageMs: number; ratio: number; writes: number }
+  /**
+   * Raw IndexedDB (no library) doing what a captured single put must do, as ratios to the idb baseline: the record
+   * and an outbox entry in one transaction, then the same with the read that tells a create from an update awaited
+   * before the entry is written (the entry records which one it is).
+   */
+  floors: { outbox: number; readThenOutbox: number }
 }
 
 export interface WorkloadOptions {
@@ -80,6 +86,46 @@ async function timeRawSingle(options: WorkloadOptions, records: Record<string, u
   return elapsed
 }
 
+const done = (transaction: IDBTransaction) =>
+  new Promise<void>((resolve, reject) => {
+    transaction.oncomplete = () => resolve()
+    transaction.onerror = transaction.onabort = () => reject(transaction.error)
+  })
+
+/** Single puts with an outbox entry in the same transaction, in raw IndexedDB; `readFirst` awaits a get before it. */
+async function timeRawCapture(
+  options: WorkloadOptions,
+  records: Record<string, unknown>[],
+  readFirst: boolean,
+): Promise<number> {
+  const database = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = options.factory.open(`bench-floor-${Date.now()}-${++databaseCounter}`, 1)
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore('notes', { keyPath: 'id' }).createIndex('byUser', 'userId')
+      request.result.createObjectStore('outbox', { keyPath: 'id', autoIncrement: true })
+    }
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  const start = options.now()
+  for (const record of records) {
+    const transaction = database.transaction(['notes', 'outbox'], 'readwrite')
+    const notes = transaction.objectStore('notes')
+    const read = notes.get(record.id as string)
+    notes.put(record)
+    // Without the read, the entry cannot say whether the put created the record.
+    if (readFirst) await new Promise((resolve) => (read.onsuccess = resolve))
+    const created = readFirst && read.result === undefined
+    const change = { table: 'notes', key: record.id, op: 'put', created, userId: 'u1' }
+    transaction.objectStore('outbox').add({ timestamp: 0, changes: [{ ...change, json: JSON.stringify(record) }] })
+    transaction.commit?.()
+    await done(transaction)
+  }
+  const elapsed = options.now() - start
+  database.close()
+  return elapsed
+}
+
 async function timeStorageBulk(options: WorkloadOptions, records: Record<string, unknown>[]): Promise<number> {
   const storage = await storageDatabase(options.factory)
   const start = options.now()
@@ -114,7 +160,12 @@ export async function runWorkloads(options: WorkloadOptions): Promise<WorkloadRe
     singleRaw: [] as number[],
     singleStorage: [] as number[],
   }
-  const ratios = { bulk: [] as number[], single: [] as number[] }
+  const ratios = {
+    bulk: [] as number[],
+    single: [] as number[],
+    outbox: [] as number[],
+    readThenOutbox: [] as number[],
+  }
   // One warm-up round of each so JIT and database creation costs do not land on the first measurement.
   await timeRawSingle(options, single.slice(0, 50))
   await timeStorageSingle(options, single.slice(0, 50))
@@ -132,6 +183,8 @@ export async function runWorkloads(options: WorkloadOptions): Promise<WorkloadRe
     pairs.singleStorage.push(singleStorage)
     ratios.bulk.push(bulkStorage / bulkRawAfter)
     ratios.single.push(singleStorage / singleRawAfter)
+    ratios.outbox.push((await timeRawCapture(options, single, false)) / singleRawAfter)
+    ratios.readThenOutbox.push((await timeRawCapture(options, single, true)) / singleRawAfter)
   }
   return {
     bulk: {
@@ -146,5 +199,6 @@ export async function runWorkloads(options: WorkloadOptions): Promise<WorkloadRe
       ratio: median(ratios.single),
       writes: singleWrites,
     },
+    floors: { outbox: median(ratios.outbox), readThenOutbox: median(ratios.readThenOutbox) },
   }
 }
