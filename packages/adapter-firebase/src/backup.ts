@@ -1,21 +1,25 @@
 import type { AdapterContext, BackupResult, BackupSnapshot, RestoreRequest, RestoreResponse } from '@autosync/core'
-import { AdapterError, parseJsonSafely } from '@autosync/core'
-import { doc, getDoc, writeBatch } from 'firebase/firestore'
+import { parseJsonSafely } from '@autosync/core'
 import { documentIdProblem } from './document-id'
-import { toAdapterError, withTimeout } from './errors'
+import { failure, settle } from './errors'
 import type { ResolvedOptions } from './options'
+import { type DocumentData, doc, getDoc, writeBatch } from './sdk'
 
 /** Firestore documents hold at most 1 MiB: a snapshot goes as chunks of JSON text under that. */
 const chunkCharacters = 700_000
 
+/** Chunks per commit, under Firestore's 10 MiB request limit. */
+const chunksPerCommit = 8
+
 /** The document naming the newest complete backup. */
 const latestId = '~latest'
 
-const backups = (options: ResolvedOptions, userId: string) => `${options.collectionPath(userId, '_autosync_backups')}`
+const folderOf = (options: ResolvedOptions, userId: string | null) =>
+  options.collectionPath(userId ?? 'anonymous', '_autosync_backups')
 
 /**
- * A backup is a set of chunk documents (`{backupId}-{n}`) plus a manifest written last in the same batch, so a
- * manifest marked complete always has every chunk. Restore reads the newest complete manifest.
+ * A backup is a set of chunk documents (`{backupId}-{n}`) plus a manifest and the `~latest` pointer, both in the
+ * last commit: a manifest marked complete always has every chunk, and `~latest` always names a complete backup.
  */
 export async function backup(
   options: ResolvedOptions,
@@ -23,83 +27,50 @@ export async function backup(
   _context: AdapterContext,
 ): Promise<BackupResult> {
   const { firestore, timeoutMs } = options
-  const userId = snapshot.userId ?? 'anonymous'
-  const problem = snapshot.backupId.startsWith('~')
-    ? 'starts with ~, reserved here'
-    : documentIdProblem(snapshot.backupId)
-  if (problem)
-    throw new AdapterError(`[autosync] [firestore] backup id: ${problem}`, { kind: 'rejected', retryable: false })
+  const { backupId } = snapshot
+  const problem = backupId.startsWith('~') ? 'starts with ~, reserved here' : documentIdProblem(backupId)
+  if (problem) throw failure(`backup id: ${problem}`, 'rejected')
+  const folder = folderOf(options, snapshot.userId)
   const text = JSON.stringify(snapshot)
-  const chunks: string[] = []
-  for (let start = 0; start < text.length; start += chunkCharacters)
-    chunks.push(text.slice(start, start + chunkCharacters))
-  const folder = backups(options, userId)
   const records = Object.values(snapshot.tables).reduce((total, rows) => total + rows.length, 0)
-  try {
-    // Chunks in batches under Firestore's 10 MiB request limit; the manifest after all of them.
-    for (let start = 0; start < chunks.length; start += 8) {
-      const batch = writeBatch(firestore)
-      chunks.slice(start, start + 8).forEach((chunk, index) => {
-        batch.set(doc(firestore, folder, `${snapshot.backupId}-${start + index}`), { text: chunk })
-      })
-      await withTimeout(batch.commit(), timeoutMs, 'a backup')
-    }
-    // The manifest and the pointer to the newest backup in one commit: "latest" always names a complete backup.
-    const manifest = writeBatch(firestore)
-    manifest.set(doc(firestore, folder, latestId), { backupId: snapshot.backupId })
-    manifest.set(doc(firestore, folder, snapshot.backupId), {
-      manifest: true,
-      complete: true,
-      chunks: chunks.length,
-      createdAt: snapshot.createdAt,
-      records,
-    })
-    await withTimeout(manifest.commit(), timeoutMs, 'a backup')
-  } catch (error) {
-    throw toAdapterError(error, 'a backup')
+  const chunks = Math.ceil(text.length / chunkCharacters)
+  const commits: [string, DocumentData][][] = []
+  for (let index = 0; index < chunks; index++) {
+    if (index % chunksPerCommit === 0) commits.push([])
+    const chunk = text.slice(index * chunkCharacters, (index + 1) * chunkCharacters)
+    commits.at(-1)!.push([`${backupId}-${index}`, { text: chunk }])
   }
-  return { backupId: snapshot.backupId, location: `${folder}/${snapshot.backupId}`, records }
+  commits
+    .at(-1)!
+    .push(
+      [backupId, { manifest: true, complete: true, chunks, createdAt: snapshot.createdAt, records }],
+      [latestId, { backupId }],
+    )
+  for (const writes of commits) {
+    const batch = writeBatch(firestore)
+    for (const [id, data] of writes) batch.set(doc(firestore, folder, id), data)
+    await settle(batch.commit(), timeoutMs, 'a backup')
+  }
+  return { backupId, location: `${folder}/${backupId}`, records }
 }
 
-export async function restore(
+/** Reads the requested backup, or the one `~latest` names; `snapshot: null` when there is none complete. */
+export function restore(
   options: ResolvedOptions,
   request: RestoreRequest,
   _context: AdapterContext,
 ): Promise<RestoreResponse> {
-  const { firestore, timeoutMs } = options
-  const userId = request.userId ?? 'anonymous'
-  const folder = backups(options, userId)
-  try {
-    return await withTimeout(
-      (async () => {
-        let backupId = request.backupId
-        let chunkCount: number
-        if (backupId === undefined) {
-          const latest = await getDoc(doc(firestore, folder, latestId))
-          if (!latest.exists()) return { snapshot: null }
-          backupId = latest.get('backupId') as string
-        }
-        {
-          const manifest = await getDoc(doc(firestore, folder, backupId))
-          if (!manifest.exists() || manifest.get('complete') !== true) return { snapshot: null }
-          chunkCount = manifest.get('chunks') as number
-        }
-        const parts = await Promise.all(
-          Array.from({ length: chunkCount }, (_, index) => getDoc(doc(firestore, folder, `${backupId}-${index}`))),
-        )
-        if (parts.some((part) => !part.exists())) {
-          throw new AdapterError(`[autosync] [firestore] backup ${backupId} is missing a chunk`, {
-            kind: 'protocol',
-            retryable: false,
-          })
-        }
-        const snapshot = parseJsonSafely<BackupSnapshot>(parts.map((part) => part.get('text') as string).join(''))
-        return { snapshot }
-      })(),
-      timeoutMs,
-      'a restore',
+  const folder = folderOf(options, request.userId)
+  const read = (id: string) => getDoc(doc(options.firestore, folder, id))
+  const work = async (): Promise<RestoreResponse> => {
+    const backupId: unknown = request.backupId ?? (await read(latestId)).get('backupId')
+    const manifest = typeof backupId === 'string' ? await read(backupId) : undefined
+    if (manifest?.get('complete') !== true) return { snapshot: null }
+    const parts = await Promise.all(
+      Array.from({ length: manifest.get('chunks') as number }, (_, index) => read(`${backupId}-${index}`)),
     )
-  } catch (error) {
-    throw toAdapterError(error, 'a restore')
+    if (parts.some((part) => !part.exists())) throw failure(`backup ${backupId} is missing a chunk`, 'protocol')
+    return { snapshot: parseJsonSafely<BackupSnapshot>(parts.map((part) => part.get('text')).join('')) }
   }
+  return settle(work(), options.timeoutMs, 'a restore')
 }

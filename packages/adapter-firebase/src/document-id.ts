@@ -8,13 +8,16 @@ export const documentIdOf = (key: RecordKey) => (typeof key === 'number' ? `~n${
 /** Why Firestore cannot address `key` as a document id, or undefined when it can. */
 export function documentIdProblem(key: RecordKey): string | undefined {
   const id = documentIdOf(key)
-  if (typeof key === 'string' && key.startsWith('~n'))
-    return `key "${key}" starts with ~n, which names number keys here`
-  if (id === '' || id === '.' || id === '..') return `key "${id}" is not a Firestore document id`
-  if (id.includes('/')) return `key "${id}" contains "/", which Firestore reads as a path`
-  if (/^__.*__$/.test(id)) return `key "${id}" matches __.*__, reserved by Firestore`
-  if (encoder.encode(id).length > 1_500) return "key is over 1,500 bytes, Firestore's document id limit"
-  return undefined
+  const reason =
+    typeof key === 'string' && key.startsWith('~n')
+      ? 'starts with ~n, which names number keys here'
+      : id === '' || id === '.' || id === '..' || /^__.*__$/.test(id)
+        ? 'is reserved by Firestore'
+        : id.includes('/')
+          ? 'contains "/", which Firestore reads as a path'
+          : encoder.encode(id).length > 1_500 && "is over Firestore's 1,500-byte document id limit"
+  // The id is cut in the message: a too-long one would fill the logs.
+  return reason ? `key "${id.slice(0, 64)}" ${reason}` : undefined
 }
 
 /** Firestore's document limit is 1 MiB; the record's JSON plus the bookkeeping fields must stay under it. */
@@ -22,8 +25,7 @@ const maxDocumentBytes = 1_048_576 - 4_096
 
 /** Why the record is too large for one Firestore document, or undefined. */
 export function documentSizeProblem(value: Record<string, unknown> | undefined): string | undefined {
-  if (!value) return undefined
-  const text = JSON.stringify(value)
-  if (text.length < maxDocumentBytes / 3) return undefined
-  return encoder.encode(text).length > maxDocumentBytes ? "record is over Firestore's 1 MiB document limit" : undefined
+  const text = JSON.stringify(value ?? {})
+  if (text.length > maxDocumentBytes / 3 && encoder.encode(text).length > maxDocumentBytes)
+    return "record is over Firestore's 1 MiB document limit"
 }

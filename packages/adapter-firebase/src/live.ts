@@ -1,6 +1,6 @@
 import type { AdapterContext } from '@autosync/core'
-import { collection, onSnapshot, orderBy, query, Timestamp, where } from 'firebase/firestore'
 import type { ResolvedOptions } from './options'
+import { collection, onSnapshot, orderBy, query, Timestamp, where } from './sdk'
 
 /**
  * Hints through `onSnapshot` on each table's documents written from now on (a hint, never the data): core pulls

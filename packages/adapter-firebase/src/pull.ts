@@ -1,17 +1,7 @@
 import type { AdapterContext, PullRequest, PullResponse, RemoteChange } from '@autosync/core'
-import { AdapterError } from '@autosync/core'
-import {
-  collection,
-  getDocs,
-  limit,
-  orderBy,
-  type QueryDocumentSnapshot,
-  query,
-  Timestamp,
-  where,
-} from 'firebase/firestore'
-import { toAdapterError, withTimeout } from './errors'
+import { failure, settle } from './errors'
 import type { ResolvedOptions } from './options'
+import { collection, getDocs, limit, orderBy, type QueryDocumentSnapshot, query, Timestamp, where } from './sdk'
 
 /** Where pulling resumes: the last `_updatedAt` applied, and the documents already applied at exactly that time. */
 interface Cursor {
@@ -20,10 +10,20 @@ interface Cursor {
   seen: string[]
 }
 
+interface Found {
+  table: string
+  snapshot: QueryDocumentSnapshot
+  at: Timestamp
+  /** `table/documentId`: what the cursor remembers. */
+  id: string
+  /** Time first (`Timestamp.valueOf` is fixed-width text), then id: one order on every device. */
+  order: string
+}
+
 const forbidden = new Set(['__proto__', 'constructor', 'prototype'])
 
-function decodeCursor(cursor: string | null): Cursor | null {
-  if (cursor === null) return null
+function decodeCursor(cursor: string | null): Cursor {
+  if (cursor === null) return { seconds: 0, nanos: 0, seen: [] }
   try {
     const parsed = JSON.parse(cursor) as Cursor
     if (Number.isSafeInteger(parsed.seconds) && Number.isSafeInteger(parsed.nanos) && Array.isArray(parsed.seen))
@@ -31,21 +31,15 @@ function decodeCursor(cursor: string | null): Cursor | null {
   } catch {
     // Falls through to the error below.
   }
-  throw new AdapterError('[autosync] [firestore] the pull cursor is not one this adapter wrote', {
-    kind: 'protocol',
-    retryable: false,
-  })
+  throw failure('the pull cursor is not one this adapter wrote', 'protocol')
 }
 
-const compare = (left: Timestamp, right: Timestamp) =>
-  left.seconds - right.seconds || left.nanoseconds - right.nanoseconds
-
 /** A document as a remote change: the app's fields only, with `__proto__`-like keys dropped. */
-function toChange(table: string, snapshot: QueryDocumentSnapshot): RemoteChange {
+function toChange({ table, snapshot }: Found): RemoteChange {
   const data = snapshot.data()
   const value: Record<string, unknown> = {}
   for (const [field, fieldValue] of Object.entries(data)) {
-    if (!field.startsWith('_') && !forbidden.has(field)) value[field] = fieldValue
+    if (field[0] !== '_' && !forbidden.has(field)) value[field] = fieldValue
   }
   const deleted = data._deleted === true
   return {
@@ -55,7 +49,7 @@ function toChange(table: string, snapshot: QueryDocumentSnapshot): RemoteChange 
     op: deleted ? 'delete' : 'put',
     ...(deleted ? {} : { value }),
     revision: String(data._rev ?? snapshot.id),
-    ...(typeof data._changeId === 'string' ? { changeId: data._changeId } : {}),
+    ...(typeof data._changeId === 'string' && { changeId: data._changeId }),
     timestamp: typeof data._writtenAt === 'number' ? data._writtenAt : 0,
   }
 }
@@ -70,59 +64,42 @@ export async function pull(
   request: PullRequest,
   _context: AdapterContext,
 ): Promise<PullResponse> {
-  const { firestore, tables, collectionPath, timeoutMs } = options
-  const userId = request.userId ?? 'anonymous'
+  const { firestore, collectionPath } = options
   const cursor = decodeCursor(request.cursor)
-  const from = cursor ? new Timestamp(cursor.seconds, cursor.nanos) : new Timestamp(0, 0)
-  const seen = new Set(cursor?.seen ?? [])
+  const from = new Timestamp(cursor.seconds, cursor.nanos)
+  const seen = new Set(cursor.seen)
   const size = Math.max(1, request.limit)
+  const wanted = size + seen.size
   let hasMore = false
-  const found: { table: string; snapshot: QueryDocumentSnapshot; at: Timestamp }[] = []
-  try {
-    await withTimeout(
-      Promise.all(
-        tables.map(async (table) => {
-          const wanted = size + seen.size
-          const page = await getDocs(
-            query(
-              collection(firestore, collectionPath(userId, table)),
-              where('_updatedAt', '>=', from),
-              orderBy('_updatedAt'),
-              limit(wanted),
-            ),
-          )
-          if (page.size >= wanted) hasMore = true
-          for (const snapshot of page.docs) {
-            const at = snapshot.get('_updatedAt')
-            if (!(at instanceof Timestamp)) continue
-            if (compare(at, from) === 0 && seen.has(`${table}/${snapshot.id}`)) continue
-            found.push({ table, snapshot, at })
-          }
-        }),
+  const found: Found[] = []
+  const readTable = async (table: string) => {
+    const page = await getDocs(
+      query(
+        collection(firestore, collectionPath(request.userId ?? 'anonymous', table)),
+        where('_updatedAt', '>=', from),
+        orderBy('_updatedAt'),
+        limit(wanted),
       ),
-      timeoutMs,
-      'a pull',
     )
-  } catch (error) {
-    throw toAdapterError(error, 'a pull')
+    if (page.size >= wanted) hasMore = true
+    for (const snapshot of page.docs) {
+      const at = snapshot.get('_updatedAt')
+      const id = `${table}/${snapshot.id}`
+      if (at instanceof Timestamp && !(at.isEqual(from) && seen.has(id)))
+        found.push({ table, snapshot, at, id, order: at.valueOf() + id })
+    }
   }
-  found.sort(
-    (left, right) =>
-      compare(left.at, right.at) ||
-      left.table.localeCompare(right.table) ||
-      left.snapshot.id.localeCompare(right.snapshot.id),
-  )
+  await settle(Promise.all(options.tables.map(readTable)), options.timeoutMs, 'a pull')
+  found.sort((left, right) => (left.order < right.order ? -1 : 1))
   if (found.length > size) hasMore = true
   const taken = found.slice(0, size)
   const last = taken.at(-1)
   if (!last) return { changes: [], cursor: request.cursor, hasMore: false }
-  const sameInstant = taken
-    .filter((entry) => compare(entry.at, last.at) === 0)
-    .map((entry) => `${entry.table}/${entry.snapshot.id}`)
+  const sameInstant = taken.filter((entry) => entry.at.isEqual(last.at)).map((entry) => entry.id)
   const next: Cursor = {
     seconds: last.at.seconds,
     nanos: last.at.nanoseconds,
-    seen: compare(last.at, from) === 0 ? [...seen, ...sameInstant] : sameInstant,
+    seen: last.at.isEqual(from) ? [...seen, ...sameInstant] : sameInstant,
   }
-  return { changes: taken.map((entry) => toChange(entry.table, entry.snapshot)), cursor: JSON.stringify(next), hasMore }
+  return { changes: taken.map(toChange), cursor: JSON.stringify(next), hasMore }
 }

@@ -1,0 +1,20 @@
+// Every Firestore function the adapter calls, imported once (one import statement in the bundle).
+export {
+  collection,
+  type DocumentData,
+  type DocumentReference,
+  doc,
+  getDoc,
+  getDocs,
+  limit,
+  onSnapshot,
+  orderBy,
+  type QueryDocumentSnapshot,
+  query,
+  runTransaction,
+  serverTimestamp,
+  Timestamp,
+  type Transaction,
+  where,
+  writeBatch,
+} from 'firebase/firestore'
