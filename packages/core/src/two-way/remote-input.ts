@@ -1,6 +1,7 @@
 import { assertKey, type TableConfig, type WriteContext } from '../storage/prepare'
 import type { RecordKey, RemoteChange } from '../types'
 import { isPlainObject, parseJsonSafely, serializeRecord } from '../validation'
+import { mentionsDangerousKey } from '../validation/safe-json'
 
 /** A remote change that passed the checks local writes pass. */
 export interface AcceptedRemote {
@@ -20,7 +21,6 @@ export type RemoteVerdict =
   | { refused: string; table: string; key: RecordKey }
   | { foreign: string; table: string; key: RecordKey }
 
-const dangerousText = /__proto__|constructor|prototype|\\u/
 const isStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
 
@@ -65,7 +65,7 @@ export function checkRemote(context: WriteContext, userId: string | null, input:
       return refuse((error as Error).message)
     }
     // Reparsing drops `__proto__`, `constructor` and `prototype` keys; most records never name one.
-    const value = dangerousText.test(json) ? parseJsonSafely<Record<string, unknown>>(json) : change.value
+    const value = mentionsDangerousKey.test(json) ? parseJsonSafely<Record<string, unknown>>(json) : change.value
     if (change.changedFields) accepted.changedFields = change.changedFields
     else if (value[table.keyPath] !== change.key) return refuse('key mismatch')
     const owner = context.userIdField === undefined ? undefined : value[context.userIdField]

@@ -1,6 +1,6 @@
 const dangerousKeys = new Set(['__proto__', 'constructor', 'prototype'])
-// `\u` escapes can spell a key too (`"\u005f_proto__"`), so any escape takes the careful path.
-const mentionsDangerousKey = /__proto__|constructor|prototype|\\u/
+/** Text that may name such a key; `\u` escapes can spell one too (`"\u005f_proto__"`), so any escape counts. */
+export const mentionsDangerousKey = /__proto__|constructor|prototype|\\u/
 
 /** JSON.parse that drops `__proto__`, `constructor` and `prototype` keys, so a payload can never reach a prototype. */
 export function parseJsonSafely<T = unknown>(text: string): T {
