@@ -1,6 +1,7 @@
 import type { AdapterContext, BackupResult, BackupSnapshot, RestoreRequest, RestoreResponse } from '@autosync/core'
-import { AdapterError, parseJsonSafely } from '@autosync/core'
+import { parseJsonSafely } from './core'
 import { emptyCursor, encodeCursor } from './cursor'
+import { failure } from './errors'
 import { encodeSegment, objectUrl, userFolder } from './keys'
 import { listObjects } from './list'
 import type { ResolvedOptions } from './options'
@@ -58,17 +59,10 @@ export async function readBackup(
   try {
     stored = parseJsonSafely<StoredBackup>(text)
   } catch (error) {
-    throw new AdapterError('[autosync] [s3] a backup object is not JSON', {
-      kind: 'protocol',
-      retryable: false,
-      cause: error,
-    })
+    throw failure('a backup object is not JSON', 'protocol', { cause: error })
   }
   if (stored?.snapshot?.userId !== request.userId || typeof stored.snapshot.tables !== 'object') {
-    throw new AdapterError("[autosync] [s3] a backup object is not this user's snapshot", {
-      kind: 'protocol',
-      retryable: false,
-    })
+    throw failure("a backup object is not this user's snapshot", 'protocol')
   }
   return { snapshot: stored.snapshot, cursor: typeof stored.cursor === 'string' ? stored.cursor : null }
 }

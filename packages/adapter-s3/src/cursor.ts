@@ -1,4 +1,5 @@
-import { AdapterError, parseJsonSafely } from '@autosync/core'
+import { parseJsonSafely } from './core'
+import { failure } from './errors'
 
 /** What a pull cursor remembers; serialized as the opaque cursor string. */
 export interface CursorState {
@@ -28,8 +29,5 @@ export function decodeCursor(cursor: string | null): CursorState {
     const state = parseJsonSafely<CursorState>(cursor)
     if (typeof state.maxPosition === 'number' && Array.isArray(state.seen)) return { ...emptyCursor(), ...state }
   } catch {}
-  throw new AdapterError('[autosync] [s3] the pull cursor is not one this adapter wrote', {
-    kind: 'protocol',
-    retryable: false,
-  })
+  throw failure('the pull cursor is not one this adapter wrote', 'protocol')
 }

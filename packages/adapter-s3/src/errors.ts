@@ -1,4 +1,9 @@
-import { AdapterError } from '@autosync/core'
+import type { AdapterErrorKind, AdapterErrorOptions } from '@autosync/core'
+import { AdapterError } from './core'
+
+/** An `AdapterError` whose message names the adapter; not retryable unless `options` say so. */
+export const failure = (message: string, kind: AdapterErrorKind, options?: Partial<AdapterErrorOptions>) =>
+  new AdapterError(`[autosync] [s3] ${message}`, { kind, retryable: false, ...options })
 
 /** The `<Code>` and `<Message>` of an S3 XML error body (empty when the body is not one). */
 export function parseErrorXml(text: string): { code: string; message: string } {
@@ -34,33 +39,24 @@ export function errorFromResponse(
   const { code, message } = parseErrorXml(bodyText)
   const detail = `${what.method} in bucket "${what.bucket}" answered ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), what.now)
-  const base = { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
-  if (status === 429 || code === 'SlowDown' || code === 'TooManyRequests') {
-    return new AdapterError(`[autosync] [s3] rate limited: ${detail}`, {
-      kind: 'rate-limited',
-      retryable: true,
-      ...base,
-    })
-  }
-  if (status === 401 || status === 403) {
-    return new AdapterError(`[autosync] [s3] not authorized: ${detail}`, { kind: 'auth', retryable: false, ...base })
-  }
-  // A whole request refused for what no change caused (a missing bucket, a wrong endpoint) fails the attempt:
-  // core backs off and keeps every change pending instead of dead-lettering the queue.
-  if (status === 404) {
-    return new AdapterError(`[autosync] [s3] ${detail} (is the bucket or endpoint wrong?)`, {
-      kind: 'protocol',
-      retryable: true,
-      ...base,
-    })
-  }
-  if (status === 408)
-    return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'timeout', retryable: true, ...base })
-  if (status === 409)
-    return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'conflict', retryable: false, ...base })
-  if (status >= 500) return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'server', retryable: true, ...base })
-  if (status === 400 || status === 413 || status === 411) {
-    return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'rejected', retryable: false, ...base })
-  }
-  return new AdapterError(`[autosync] [s3] ${detail}`, { kind: 'protocol', retryable: false, ...base })
+  const [kind, retryable, label = '']: [AdapterErrorKind, boolean, string?] =
+    status === 429 || code === 'SlowDown' || code === 'TooManyRequests'
+      ? ['rate-limited', true, 'rate limited: ']
+      : status === 401 || status === 403
+        ? ['auth', false, 'not authorized: ']
+        : // A whole request refused for what no change caused (a missing bucket, a wrong endpoint) fails the
+          // attempt: core backs off and keeps every change pending instead of dead-lettering the queue.
+          status === 404
+          ? ['protocol', true]
+          : status === 408
+            ? ['timeout', true]
+            : status === 409
+              ? ['conflict', false]
+              : status >= 500
+                ? ['server', true]
+                : status === 400 || status === 413 || status === 411
+                  ? ['rejected', false]
+                  : ['protocol', false]
+  const hint = status === 404 ? ' (is the bucket or endpoint wrong?)' : ''
+  return failure(label + detail + hint, kind, { retryable, status, retryAfterMs })
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '@autosync/core'
+import { ValidationError } from './core'
 import type { ResolvedOptions } from './options'
 
 /** Percent-encodes everything outside `[A-Za-z0-9._~-]`, so a segment can never add a `/`, `?` or `#`. */

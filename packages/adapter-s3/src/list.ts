@@ -1,4 +1,4 @@
-import { AdapterError } from '@autosync/core'
+import { failure } from './errors'
 import { encodeSegment, objectUrl } from './keys'
 import type { ResolvedOptions } from './options'
 import type { Send } from './transport'
@@ -41,8 +41,7 @@ export async function listObjects(
     else if (request.startAfter) query += `&start-after=${request.startAfter}`
     const { text } = await send({ method: 'GET', url: objectUrl(options, folder, '', query), signal: request.signal })
     if (!text.includes('<ListBucketResult')) {
-      throw new AdapterError(`[autosync] [s3] a bucket listing of "${options.bucket}" is not a ListBucketResult`, {
-        kind: 'protocol',
+      throw failure(`a bucket listing of "${options.bucket}" is not a ListBucketResult`, 'protocol', {
         retryable: true,
       })
     }
@@ -56,9 +55,9 @@ export async function listObjects(
     if (request.enough?.(objects.length)) return { objects, truncated: true }
     const next = /<NextContinuationToken>([\s\S]*?)<\/NextContinuationToken>/.exec(text)?.[1]
     if (next === undefined || seenTokens.has(next)) {
-      throw new AdapterError(
-        `[autosync] [s3] the listing of bucket "${options.bucket}" loops (a continuation token came back twice or is missing)`,
-        { kind: 'protocol', retryable: false },
+      throw failure(
+        `the listing of bucket "${options.bucket}" loops (a continuation token came back twice or is missing)`,
+        'protocol',
       )
     }
     seenTokens.add(next)

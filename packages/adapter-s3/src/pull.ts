@@ -1,6 +1,7 @@
 import type { AdapterContext, PullRequest, PullResponse, RemoteChange } from '@autosync/core'
-import { AdapterError, parseJsonSafely } from '@autosync/core'
+import { parseJsonSafely } from './core'
 import { type CursorState, decodeCursor, encodeCursor } from './cursor'
+import { failure } from './errors'
 import { objectUrl, userFolder } from './keys'
 import { listObjects } from './list'
 import type { RequestMemory } from './memory'
@@ -35,10 +36,7 @@ export async function readCompaction(
   if (response.status === 404) return
   const snapshot = parseJsonSafely<CompactionSnapshot>(text)
   if (snapshot?.userId !== userId || !Array.isArray(snapshot.changes)) {
-    throw new AdapterError(`[autosync] [s3] compaction snapshot at ${bound} is not this user's`, {
-      kind: 'protocol',
-      retryable: false,
-    })
+    throw failure(`compaction snapshot at ${bound} is not this user's`, 'protocol')
   }
   return snapshot
 }

@@ -1,7 +1,7 @@
 import type { AdapterContext, PushBatch, PushResult, SyncAdapter } from '@autosync/core'
-import { AdapterError } from '@autosync/core'
 import { readBackup, writeBackup } from './backup'
 import { compactLog } from './compaction'
+import { failure } from './errors'
 import { encodeSegment, objectUrl, userFolder } from './keys'
 import { listObjects } from './list'
 import { createRequestMemory } from './memory'
@@ -81,14 +81,10 @@ export function s3Adapter(input: S3AdapterOptions): S3Adapter {
       )
       // Every S3 answers a stored PUT with an ETag; a 200 without one came from something else (a captive portal).
       if (response.status !== 412 && !response.headers.get('etag')) {
-        throw new AdapterError(
-          `[autosync] [s3] PUT in bucket "${options.bucket}" answered ${response.status} without an ETag`,
-          {
-            kind: 'protocol',
-            retryable: true,
-            status: response.status,
-          },
-        )
+        throw failure(`PUT in bucket "${options.bucket}" answered ${response.status} without an ETag`, 'protocol', {
+          retryable: true,
+          status: response.status,
+        })
       }
       // A 412 means an earlier attempt stored it, maybe with other content: only our own stored body is kept.
       if (response.status !== 412) memory.wrote(key, body)

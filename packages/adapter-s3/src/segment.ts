@@ -1,5 +1,5 @@
 import type { Change, PushBatch, RemoteChange } from '@autosync/core'
-import { parseJsonSafely } from '@autosync/core'
+import { parseJsonSafely } from './core'
 
 /** Digits of a segment position (epoch ms from the writer's clock): sorts as text the same way as numbers. */
 const positionDigits = 15

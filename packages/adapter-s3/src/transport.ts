@@ -1,6 +1,5 @@
-import { AdapterError } from '@autosync/core'
 import { AwsV4Signer } from 'aws4fetch'
-import { errorFromResponse, parseErrorXml, refreshableCodes } from './errors'
+import { errorFromResponse, failure, parseErrorXml, refreshableCodes } from './errors'
 import type { ResolvedOptions, S3Credentials } from './options'
 
 export interface S3Request {
@@ -72,16 +71,14 @@ export function createTransport(options: ResolvedOptions) {
       return { response, text: await response.text() }
     } catch (error) {
       if (timedOut) {
-        throw new AdapterError(`[autosync] [s3] ${request.method} timed out after ${options.timeoutMs} ms`, {
-          kind: 'timeout',
+        throw failure(`${request.method} timed out after ${options.timeoutMs} ms`, 'timeout', {
           retryable: true,
           cause: error,
         })
       }
       if (request.signal.aborted) throw error
       // The URL may be presigned: the message names only the method and bucket, never the query.
-      throw new AdapterError(`[autosync] [s3] ${request.method} in bucket "${options.bucket}" failed: network error`, {
-        kind: 'network',
+      throw failure(`${request.method} in bucket "${options.bucket}" failed: network error`, 'network', {
         retryable: true,
         cause: error instanceof Error ? new Error(error.name) : undefined,
       })

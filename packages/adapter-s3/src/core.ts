@@ -1,0 +1,2 @@
+// The values the adapter takes from @autosync/core, imported in one place (one import statement in the bundle).
+export { AdapterError, parseJsonSafely, ValidationError } from '@autosync/core'
