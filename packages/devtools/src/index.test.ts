@@ -64,6 +64,23 @@ it('the default entry mounts in development', async () => {
   expect(host()).toBeNull()
 })
 
+it.each([
+  ['development', true],
+  ['test', false],
+  ['production', false],
+])(
+  'the development-condition entry, where process exists, mounts only when NODE_ENV is development (%s)',
+  async (value, mounts) => {
+    process.env.NODE_ENV = value
+    vi.resetModules()
+    const { mountDevtools } = await import('./development')
+    const { autoSync } = statusOnlyEngine({})
+    const { unmount } = mountDevtools(autoSync)
+    expect(host() !== null).toBe(mounts)
+    unmount()
+  },
+)
+
 it('the toggle shows phase and pending count live, inside a target when given', () => {
   const target = document.createElement('aside')
   document.body.append(target)

@@ -11,7 +11,10 @@ export interface BundleServerOptions {
   headers?: Record<string, string>
   /** Handles paths the bundle does not serve (e.g. a proxied API); return false to 404. */
   fallback?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>
+  /** esbuild `define`; default `{ 'process.env.NODE_ENV': '"development"' }` (pass `{}` to replace nothing). */
   define?: Record<string, string>
+  /** Export conditions besides `@autosync/source`, e.g. `['development']` as Vite's dev server resolves them. */
+  conditions?: string[]
 }
 
 export interface BundleServer {
@@ -37,8 +40,8 @@ export async function serveBundle(options: BundleServerOptions): Promise<BundleS
     write: false,
     outdir: '/out',
     sourcemap: 'inline',
-    conditions: ['@autosync/source'],
-    define: { 'process.env.NODE_ENV': '"development"', ...options.define },
+    conditions: [...(options.conditions ?? []), '@autosync/source'],
+    define: options.define ?? { 'process.env.NODE_ENV': '"development"' },
     logLevel: 'silent',
   })
   const assets = new Map<string, { body: string | Uint8Array; type: string }>()
