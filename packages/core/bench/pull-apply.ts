@@ -4,6 +4,7 @@ import { openStorage } from '../src/storage'
 import { createAutoSync } from '../src/sync'
 import { twoWay } from '../src/two-way'
 import type { PullResponse, RemoteChange, SyncAdapter } from '../src/types'
+import { openRawDatabase, transactionDone } from './raw-indexeddb'
 
 export interface PullApplyOptions {
   factory: IDBFactory
@@ -78,14 +79,9 @@ async function timeRaw(options: PullApplyOptions, served: PullResponse[]): Promi
  * transaction with each record and its revision (DESIGN: metadata beside the record, not inside it).
  */
 async function timeFloor(options: PullApplyOptions, served: PullResponse[]): Promise<number> {
-  const database = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = options.factory.open(`bench-pull-floor-${Date.now()}-${++counter}`, 1)
-    request.onupgradeneeded = () => {
-      request.result.createObjectStore('notes', { keyPath: 'id' })
-      request.result.createObjectStore('meta')
-    }
-    request.onsuccess = () => resolve(request.result)
-    request.onerror = () => reject(request.error)
+  const database = await openRawDatabase(options.factory, 'bench-pull-floor', (created) => {
+    created.createObjectStore('notes', { keyPath: 'id' })
+    created.createObjectStore('meta')
   })
   const started = options.now()
   for (const page of served) {
@@ -96,10 +92,7 @@ async function timeFloor(options: PullApplyOptions, served: PullResponse[]): Pro
       notes.put(change.value)
       meta.put(change.revision, `rev\u0000notes\u0000string\u0000${change.key}`)
     }
-    await new Promise((resolve, reject) => {
-      transaction.oncomplete = resolve
-      transaction.onabort = () => reject(transaction.error)
-    })
+    await transactionDone(transaction)
   }
   const elapsed = options.now() - started
   database.close()

@@ -1,5 +1,6 @@
 import { openDB } from 'idb'
 import { openStorage } from '../src/storage'
+import { openRawDatabase, transactionDone } from './raw-indexeddb'
 
 /** Ratios of storage over raw idb, plus the medians they come from (milliseconds). */
 export interface WorkloadResult {
@@ -86,26 +87,15 @@ async function timeRawSingle(options: WorkloadOptions, records: Record<string, u
   return elapsed
 }
 
-const done = (transaction: IDBTransaction) =>
-  new Promise<void>((resolve, reject) => {
-    transaction.oncomplete = () => resolve()
-    transaction.onerror = transaction.onabort = () => reject(transaction.error)
-  })
-
 /** Single puts with an outbox entry in the same transaction, in raw IndexedDB; `readFirst` awaits a get before it. */
 async function timeRawCapture(
   options: WorkloadOptions,
   records: Record<string, unknown>[],
   readFirst: boolean,
 ): Promise<number> {
-  const database = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = options.factory.open(`bench-floor-${Date.now()}-${++databaseCounter}`, 1)
-    request.onupgradeneeded = () => {
-      request.result.createObjectStore('notes', { keyPath: 'id' }).createIndex('byUser', 'userId')
-      request.result.createObjectStore('outbox', { keyPath: 'id', autoIncrement: true })
-    }
-    request.onsuccess = () => resolve(request.result)
-    request.onerror = () => reject(request.error)
+  const database = await openRawDatabase(options.factory, 'bench-floor', (created) => {
+    created.createObjectStore('notes', { keyPath: 'id' }).createIndex('byUser', 'userId')
+    created.createObjectStore('outbox', { keyPath: 'id', autoIncrement: true })
   })
   const start = options.now()
   for (const record of records) {
@@ -119,7 +109,7 @@ async function timeRawCapture(
     const change = { table: 'notes', key: record.id, op: 'put', created, userId: 'u1' }
     transaction.objectStore('outbox').add({ timestamp: 0, changes: [{ ...change, json: JSON.stringify(record) }] })
     transaction.commit?.()
-    await done(transaction)
+    await transactionDone(transaction)
   }
   const elapsed = options.now() - start
   database.close()
