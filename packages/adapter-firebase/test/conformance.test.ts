@@ -1,14 +1,12 @@
 import { testAdapter } from '@autosync/core/testing/suite'
-import { initializeApp } from 'firebase/app'
-import { connectFirestoreEmulator, getFirestore, terminate } from 'firebase/firestore'
+import { terminate } from 'firebase/firestore'
 import { afterAll } from 'vitest'
 import { firestoreAdapter } from '../src'
 import { startEmulator } from './support/emulator'
+import { firestoreOn } from './support/firestore'
 
 const emulator = await startEmulator()
-const app = initializeApp({ projectId: 'autosync-conformance', apiKey: 'test' }, 'conformance')
-const firestore = getFirestore(app)
-connectFirestoreEmulator(firestore, emulator.host, emulator.port)
+const firestore = firestoreOn(emulator)
 afterAll(async () => {
   await terminate(firestore)
   emulator.stop()

@@ -1,11 +1,8 @@
-import { initializeApp } from 'firebase/app'
 import {
   collection,
-  connectFirestoreEmulator,
   doc,
   getDoc,
   getDocs,
-  getFirestore,
   limit,
   onSnapshot,
   orderBy,
@@ -19,11 +16,10 @@ import {
 } from 'firebase/firestore'
 import { afterAll, expect, it } from 'vitest'
 import { startEmulator } from './support/emulator'
+import { firestoreOn } from './support/firestore'
 
 const emulator = await startEmulator()
-const app = initializeApp({ projectId: 'autosync-test', apiKey: 'test' }, 'harness')
-const firestore = getFirestore(app)
-connectFirestoreEmulator(firestore, emulator.host, emulator.port)
+const firestore = firestoreOn(emulator)
 afterAll(async () => {
   await terminate(firestore)
   emulator.stop()
