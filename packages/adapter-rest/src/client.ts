@@ -12,6 +12,8 @@ export type RequestBody = [body: string, headers: Record<string, string>]
 
 type Token = string | null | undefined
 
+const noop = () => undefined
+
 export type Send = (method: string, url: URL, context: AdapterContext, body?: RequestBody) => Promise<Answer>
 
 /**
@@ -84,6 +86,10 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
         next.catch(() => {
           if (refresh?.[1] === next) refresh = undefined
         })
+        // A refresh that gave back the refused token is no answer: the next 401 asks the provider again.
+        next.then((refreshed) => {
+          if (refreshed === token && refresh?.[1] === next) refresh = undefined
+        }, noop)
         refresh = [token, next]
       }
       token = await refresh![1]

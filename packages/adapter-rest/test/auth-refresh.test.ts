@@ -97,3 +97,35 @@ describe('auth refresh', () => {
     expect(server.requests[0]!.headers['x-app']).toBe('notes')
   })
 })
+
+describe('auth refresh that repeats the refused token', () => {
+  it('asks for a forced refresh again on a later 401 until the provider gives a token that works', async () => {
+    const forced: number[] = []
+    server = await startScriptedServer((request, response) => {
+      if (request.headers.authorization !== 'Bearer good') {
+        return answer(response, 401, { error: { code: 'unauthorized', message: 'expired' } })
+      }
+      const { changes } = JSON.parse(request.body) as { changes: { changeId: string }[] }
+      answer(response, 200, { accepted: changes.map((change) => change.changeId), rejected: [] })
+    })
+    // The provider's cache still holds the expired token; its first forced refresh returns it again.
+    const adapter = restAdapter({
+      baseUrl: server.url,
+      getToken: ({ forceRefresh }) => {
+        if (!forceRefresh) return 'expired'
+        forced.push(forced.length + 1)
+        return forced.length === 1 ? 'expired' : 'good'
+      },
+    })
+    const first = await adapter.push(batchOf([put('notes', 'n1')]), adapterContext()).catch((error: unknown) => error)
+    expect(first).toMatchObject({ kind: 'auth', status: 401 })
+    const change = put('notes', 'n2')
+    const second = await adapter.push(batchOf([change]), adapterContext())
+    expect(second.accepted).toEqual([change.changeId])
+    expect(forced).toEqual([1, 2])
+    // Once refreshed, the provider's stale answer is replaced by the refreshed token without another refresh.
+    const third = put('notes', 'n3')
+    expect((await adapter.push(batchOf([third]), adapterContext())).accepted).toEqual([third.changeId])
+    expect(forced).toEqual([1, 2])
+  })
+})

@@ -48,6 +48,20 @@ function namesDangerousKey(value: unknown): boolean {
   return false
 }
 
+/** Why a segment's change cannot be a remote change, or undefined when its fields have the right types. */
+function changeProblem(change: unknown): string | undefined {
+  if (change === null || typeof change !== 'object' || Array.isArray(change)) return 'a change that is not an object'
+  const { table, key, op, changeId, baseRevision } = change as Record<string, unknown>
+  if (typeof table !== 'string') return 'a change whose table is not a string'
+  if (typeof key !== 'string' && typeof key !== 'number') return 'a change whose key is not a string or a number'
+  if (op !== 'put' && op !== 'delete') return "a change whose op is not 'put' or 'delete'"
+  if (changeId !== undefined && typeof changeId !== 'string') return 'a change whose changeId is not a string'
+  if (baseRevision !== undefined && baseRevision !== null && typeof baseRevision !== 'string') {
+    return 'a change whose baseRevision is not a string or null'
+  }
+  return undefined
+}
+
 /** A change that core refuses into dead letters (`direction: 'pull'`) naming why the segment was unusable. */
 export function unreadable(name: string, reason: string, timestamp: number): RemoteChange {
   return {
@@ -79,6 +93,9 @@ export function readSegment(name: string, text: string, userId: string): RemoteC
   return parsed.changes.map((change, index): RemoteChange => {
     const timestamp = typeof change?.timestamp === 'number' ? change.timestamp : positionOf(name)
     if (raw && namesDangerousKey(raw[index])) return unreadable(revisionOf(name, index), 'a __proto__ key', timestamp)
+    // Types are checked before anything reads them: one hostile change must not stop the pull of the whole log.
+    const problem = changeProblem(change)
+    if (problem) return unreadable(revisionOf(name, index), problem, timestamp)
     const remote: RemoteChange = {
       table: change?.table,
       key: change?.key,

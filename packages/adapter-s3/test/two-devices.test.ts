@@ -126,16 +126,28 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
       segment(userId, `{"id":"p","userId":"${userId}","__proto__":{"admin":true}}`),
     )
     await putRaw(`${log}/${position}-x-too-large.json`, segment(userId, `{"id":"p","pad":"${'x'.repeat(5_000)}"}`))
+    // One hostile change beside a valid one in the same segment: the valid one still applies.
+    await putRaw(
+      `${log}/${position}-x-poisoned.json`,
+      `{"format":"autosync-s3-log/1","userId":"${userId}","clientId":"x","batchId":"z","changes":[{"changeId":"x:2","table":{"toString":1},"key":"p","op":"put","value":{},"seq":2,"timestamp":1},{"changeId":"x:3","table":"notes","key":{"toString":1},"op":"put","value":{},"seq":3,"timestamp":1},{"changeId":"x:4","table":"notes","key":"good-3","op":"put","value":{"id":"good-3","userId":"${userId}"},"seq":4,"timestamp":1}]}`,
+    )
     await push('good-2', { id: 'good-2', userId })
 
     const reader = await openDevice(adapter({ maxSegmentBytes: 4_096 }), userId)
     try {
       await reader.autoSync.pull()
-      expect(Object.keys(await reader.notes()).sort()).toEqual(['good-1', 'good-2'])
+      expect(Object.keys(await reader.notes()).sort()).toEqual(['good-1', 'good-2', 'good-3'])
       const letters = await reader.autoSync.deadLetters.list()
       expect(letters.every((letter) => letter.direction === 'pull')).toBe(true)
       const reasons = letters.map((letter) => letter.reason).join('\n')
-      for (const expected of ['not JSON', 'names another user', '__proto__', 'larger than 4096 bytes'])
+      for (const expected of [
+        'not JSON',
+        'names another user',
+        '__proto__',
+        'larger than 4096 bytes',
+        'table is not a string',
+        'key is not a string or a number',
+      ])
         expect(reasons).toContain(expected)
       expect(({} as Record<string, unknown>).admin).toBeUndefined()
     } finally {

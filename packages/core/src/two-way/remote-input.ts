@@ -21,6 +21,16 @@ export type RemoteVerdict =
   | { refused: string; table: string; key: RecordKey }
   | { foreign: string; table: string; key: RecordKey }
 
+/** A short, safe description of an untrusted value: never calls its methods, never echoes a long string. */
+export function describeInput(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'string') return value.length > 64 ? `a ${value.length}-character string` : JSON.stringify(value)
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return typeof value
+}
+
 const isStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
 
@@ -31,17 +41,37 @@ const isStringList = (value: unknown): value is string[] =>
 export function checkRemote(context: WriteContext, userId: string | null, input: unknown): RemoteVerdict {
   const object = isPlainObject(input)
   const change = (object ? input : {}) as Partial<RemoteChange>
-  const tableName = String(change.table)
-  const key = (typeof change.key === 'number' ? change.key : String(change.key)) as RecordKey
-  const refuse = (reason: string): RemoteVerdict => ({ refused: `[autosync] [pull] ${reason}`, table: tableName, key })
-  if (!object) return refuse('not an object')
+  // Every field is checked for its type before anything reads it: `String({ toString: 1 })` would throw.
+  const tableName = typeof change.table === 'string' ? change.table : describeInput(change.table)
+  const key = (
+    typeof change.key === 'number' || typeof change.key === 'string' ? change.key : describeInput(change.key)
+  ) as RecordKey
+  const refuse = (reason: string): RemoteVerdict => ({
+    refused: `[autosync] [pull] a remote change to ${tableName}/${String(key)} was refused: ${reason}; it was not applied and the rest of the page was`,
+    table: tableName,
+    key,
+  })
+  if (!object) return refuse(`the change is ${describeInput(input)}, not an object`)
+  if (typeof change.table !== 'string') return refuse(`its table is ${tableName}, not a string`)
   const table = context.tables.get(tableName)
-  if (!table?.sync) return refuse(`no synced table ${tableName}`)
-  if (change.op !== 'put' && change.op !== 'delete') return refuse('bad op')
-  if (typeof change.revision !== 'string' || change.revision === '') return refuse('bad revision')
-  if (change.changeId !== undefined && typeof change.changeId !== 'string') return refuse('bad changeId')
+  if (!table?.sync) return refuse(`this app has no synced table named "${tableName}"`)
+  if (typeof change.key !== 'string' && typeof change.key !== 'number') {
+    return refuse(`its key is ${String(key)}, not a string or a number`)
+  }
+  if (change.op !== 'put' && change.op !== 'delete') {
+    return refuse(`its op is ${describeInput(change.op)}, not 'put' or 'delete'`)
+  }
+  if (typeof change.revision !== 'string' || change.revision === '') {
+    return refuse(`its revision is ${describeInput(change.revision)}, not a non-empty string`)
+  }
+  if (change.changeId !== undefined && typeof change.changeId !== 'string') {
+    return refuse(`its changeId is ${describeInput(change.changeId)}, not a string`)
+  }
+  if (change.timestamp !== undefined && typeof change.timestamp !== 'number') {
+    return refuse(`its timestamp is ${describeInput(change.timestamp)}, not a number`)
+  }
   if (change.changedFields !== undefined && !isStringList(change.changedFields)) {
-    return refuse('bad changedFields')
+    return refuse('its changedFields is not a list of field names')
   }
   try {
     assertKey(context, table, change.key)
@@ -57,7 +87,7 @@ export function checkRemote(context: WriteContext, userId: string | null, input:
     timestamp: Number.isFinite(change.timestamp) ? change.timestamp! : 0,
   }
   if (change.op === 'put') {
-    if (!isPlainObject(change.value)) return refuse('not a record')
+    if (!isPlainObject(change.value)) return refuse(`its value is ${describeInput(change.value)}, not a record`)
     let json: string
     try {
       json = serializeRecord(table.name, change.key, change.value, context.maxRecordBytes)
@@ -67,7 +97,9 @@ export function checkRemote(context: WriteContext, userId: string | null, input:
     // Reparsing drops `__proto__`, `constructor` and `prototype` keys; most records never name one.
     const value = mentionsDangerousKey.test(json) ? parseJsonSafely<Record<string, unknown>>(json) : change.value
     if (change.changedFields) accepted.changedFields = change.changedFields
-    else if (value[table.keyPath] !== change.key) return refuse('key mismatch')
+    else if (value[table.keyPath] !== change.key) {
+      return refuse(`its value's ${table.keyPath} is not the change's key`)
+    }
     const owner = context.userIdField === undefined ? undefined : value[context.userIdField]
     if (owner !== undefined && owner !== userId) return { foreign: String(owner), table: tableName, key: accepted.key }
     accepted.value = value
