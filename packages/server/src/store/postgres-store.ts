@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import pg from 'pg'
+import { migratePostgres } from './postgres-migrate'
 import { createPostgresPushTransaction, pushStatements } from './postgres-push-transaction'
-import { migrationSql, quoteSchema } from './postgres-schema'
+import { quoteSchema } from './postgres-schema'
 import { type RecordRow, toStoredRecord } from './record-row'
 import type { StoredBackup, SyncStore } from './sync-store'
 
@@ -15,9 +16,6 @@ export interface PostgresStoreOptions {
   /** Called with pool errors of idle connections. Default: ignored (the next query reports the failure). */
   onPoolError?: (error: Error) => void
 }
-
-// A fixed advisory lock id so instances starting together run migrations one after another.
-const migrationLockId = 0x6175746f
 
 /**
  * The production store on PostgreSQL. Pushes of one user take that user's row lock
@@ -41,13 +39,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     pipeline: true,
   })
   pool.on('error', (error) => options.onPoolError?.(error))
-  const migrator = await pool.connect()
   try {
-    await migrator.query('SELECT pg_advisory_lock($1)', [migrationLockId])
-    await migrator.query(migrationSql(s))
-  } finally {
-    await migrator.query('SELECT pg_advisory_unlock($1)', [migrationLockId]).catch(() => undefined)
-    migrator.release()
+    await migratePostgres(pool, s)
+  } catch (error) {
+    await pool.end().catch(() => undefined)
+    throw error
   }
 
   const recordColumns = 'table_name, record_key, value, revision::text AS revision, change_id, client_seqs, written_at'
