@@ -79,6 +79,15 @@ export function describeSyncServerBehaviour(lane: BackendLane): void {
       expect(Object.keys(answer.json.revisions)).toEqual(['client-a:4'])
     })
 
+    it('applies a string base on a record it never stored, and refuses one on a deleted record (openapi.yaml)', async () => {
+      const token = tokenFor(uniqueUser('garbage-base'))
+      const fresh = await push(server.url, token, batch([{ ...change({ seq: 1, key: 'never' }), baseRevision: 'zz' }]))
+      expect(fresh.json.accepted).toEqual(['client-a:1'])
+      await push(server.url, token, batch([{ ...change({ seq: 2, key: 'gone', op: 'delete' }) }]))
+      const deleted = await push(server.url, token, batch([{ ...change({ seq: 3, key: 'gone' }), baseRevision: 'zz' }]))
+      expect(deleted.json.rejected).toMatchObject([{ changeId: 'client-a:3', code: 'conflict', reason: 'conflict' }])
+    })
+
     it('answers a replayed batch with the first answer and applies nothing again', async () => {
       const token = tokenFor(uniqueUser('replay'))
       const body = batch([change({ seq: 1 }), change({ seq: 2, key: '../x' })])
