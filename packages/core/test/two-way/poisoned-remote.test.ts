@@ -1,30 +1,9 @@
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { PullResponse, RemoteChange } from '../../src/types'
-import { createBackend } from './devices'
+import { describe, expect, it } from 'vitest'
+import { remoteNote, useScriptedPages } from './scripted-pages'
 
-let backend: Awaited<ReturnType<typeof createBackend>>
-afterEach(() => backend?.closeAll())
-
-const good = (id: string, revision: string): RemoteChange => ({
-  table: 'notes',
-  key: id,
-  op: 'put',
-  value: { id, userId: 'u1', text: id },
-  revision,
-  changeId: `other:${revision}`,
-  timestamp: 1,
-})
-
-async function deviceWithPages(pages: unknown[]) {
-  backend = await createBackend()
-  const device = await backend.openDevice('a')
-  const adapter = device.autoSync.adapter
-  const real = adapter.pull!.bind(adapter)
-  adapter.pull = async (request, context) =>
-    pages.length > 0 ? (pages.shift() as PullResponse) : real(request, context)
-  return device
-}
+const good = remoteNote
+const deviceWithPages = useScriptedPages()
 
 describe('a poisoned pulled change', () => {
   it.each([

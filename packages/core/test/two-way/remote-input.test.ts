@@ -1,31 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AdapterError, AutoSyncError } from '../../src/errors'
-import type { PullResponse, RemoteChange } from '../../src/types'
-import { createBackend } from './devices'
+import { remoteNote, useScriptedPages } from './scripted-pages'
 
-let backend: Awaited<ReturnType<typeof createBackend>>
-afterEach(() => backend?.closeAll())
-
-const good = (id: string, revision: string): RemoteChange => ({
-  table: 'notes',
-  key: id,
-  op: 'put',
-  value: { id, userId: 'u1', text: id },
-  revision,
-  changeId: `other:${revision}`,
-  timestamp: 1,
-})
-
-/** A device whose adapter answers the next pulls with the given pages instead of the backend's. */
-async function deviceWithPages(pages: unknown[]) {
-  backend = await createBackend()
-  const device = await backend.openDevice('a')
-  const adapter = device.autoSync.adapter
-  const real = adapter.pull!.bind(adapter)
-  adapter.pull = async (request, context) =>
-    pages.length > 0 ? (pages.shift() as PullResponse) : real(request, context)
-  return device
-}
+const good = remoteNote
+const deviceWithPages = useScriptedPages()
 
 describe('remote input is untrusted', () => {
   it('dead-letters each bad change (direction pull) and still applies the rest of the page', async () => {
