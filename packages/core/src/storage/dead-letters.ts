@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors'
+import { AutoSyncError, ValidationError } from '../errors'
 import type { DeadLetter, DeadLetterStore } from '../types'
 import type { OutboxChange } from './coalesce'
 import { deadLetterStore, outboxStore, versionsPerEntry } from './constants'
@@ -47,6 +47,13 @@ export function createDeadLetterStore(options: DeadLetterOptions): DeadLetterSto
         (store) => store.get(id),
       )
       if (!letter) throw new ValidationError(`[storage] no dead letter "${id}"`, { field: 'id', key: id })
+      // Re-queuing would push this device's copy (or a delete where it has none) over the record it refused.
+      if (letter.direction === 'pull') {
+        throw new AutoSyncError(
+          `[autosync] [storage] dead letter "${id}" is a remote change to ${letter.change.table}/${String(letter.change.key)} that this device refused on pull (${letter.reason}); retrying it would push this device's copy instead, so it stays listed: discard it, or correct the record on the backend and the next pull brings it`,
+          { code: 'pull-dead-letter-not-retryable' },
+        )
+      }
       const { table, key, userId } = letter.change
       const synced = options.syncedTable(table)
       const stores = synced ? [deadLetterStore, outboxStore, table] : deadLetterStore

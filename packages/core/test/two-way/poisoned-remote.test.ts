@@ -43,6 +43,21 @@ const anyJson = fc.oneof(
   fc.constantFrom({ toString: 1 }, { valueOf: 1 }, { toString: 1, valueOf: 1 }, '__proto__', '', '..', 'a/b', -0),
 )
 
+describe('retrying a pull dead letter', () => {
+  it('never queues a push of the local copy (a delete where there is none) and keeps the letter', async () => {
+    const device = await deviceWithPages([
+      { changes: [{ ...good('refused', '1'), revision: { toString: 1 } }], cursor: '1', hasMore: false },
+    ])
+    await device.autoSync.pull()
+    const [letter] = await device.storage.deadLetters.list()
+    const failure = await device.storage.deadLetters.retry(letter!.id).catch((error: unknown) => error)
+    expect(failure).toMatchObject({ code: 'pull-dead-letter-not-retryable' })
+    expect(String((failure as Error).message)).toMatch(/refused on pull .*discard it/)
+    expect(await device.pending()).toBe(0)
+    expect(await device.storage.deadLetters.count()).toBe(1)
+  })
+})
+
 describe('apply of random remote input (property, 20 seeds)', () => {
   it.each(Array.from({ length: 20 }, (_, index) => index + 1))('seed %i', async (seed) => {
     const [fields] = fc.sample(
