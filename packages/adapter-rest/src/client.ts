@@ -12,8 +12,6 @@ export type RequestBody = [body: string, headers: Record<string, string>]
 
 type Token = string | null | undefined
 
-const noop = () => undefined
-
 export type Send = (method: string, url: URL, context: AdapterContext, body?: RequestBody) => Promise<Answer>
 
 /**
@@ -83,13 +81,15 @@ export function createSend({ fetch, getToken, clock, timeoutMs, headers }: Resol
       if (refresh?.[0] !== token) {
         const next = Promise.resolve(getToken({ forceRefresh: true, userId }))
         // A failed refresh is not reused by the next 401.
-        next.catch(() => {
-          if (refresh?.[1] === next) refresh = undefined
-        })
-        // A refresh that gave back the refused token is no answer: the next 401 asks the provider again.
-        next.then((refreshed) => {
-          if (refreshed === token && refresh?.[1] === next) refresh = undefined
-        }, noop)
+        // A failed refresh, or one that gave back the refused token, is not reused: the next 401 asks again.
+        next.then(
+          (refreshed) => {
+            if (refreshed === token && refresh?.[1] === next) refresh = undefined
+          },
+          () => {
+            if (refresh?.[1] === next) refresh = undefined
+          },
+        )
         refresh = [token, next]
       }
       token = await refresh![1]

@@ -21,14 +21,18 @@ export type RemoteVerdict =
   | { refused: string; table: string; key: RecordKey }
   | { foreign: string; table: string; key: RecordKey }
 
-/** A short, safe description of an untrusted value: never calls its methods, never echoes a long string. */
-export function describeInput(value: unknown): string {
-  if (value === null) return 'null'
+/** What kind of value an untrusted one is, without calling any of its methods or echoing its content. */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  if (typeof value === 'string') return value.length > 64 ? `a ${value.length}-character string` : JSON.stringify(value)
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** A protocol field's value for a message: short strings, numbers and booleans as they are, anything else its kind. */
+function describeInput(value: unknown): string {
+  if (typeof value === 'string' && value.length <= 64) return JSON.stringify(value)
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  return typeof value
+  return kindOf(value)
 }
 
 const isStringList = (value: unknown): value is string[] =>
@@ -87,7 +91,7 @@ export function checkRemote(context: WriteContext, userId: string | null, input:
     timestamp: Number.isFinite(change.timestamp) ? change.timestamp! : 0,
   }
   if (change.op === 'put') {
-    if (!isPlainObject(change.value)) return refuse(`its value is ${describeInput(change.value)}, not a record`)
+    if (!isPlainObject(change.value)) return refuse(`its value is ${kindOf(change.value)}, not a record`)
     let json: string
     try {
       json = serializeRecord(table.name, change.key, change.value, context.maxRecordBytes)
