@@ -6,7 +6,8 @@ export function sharedTestConfig(overrides: ViteUserConfig['test'] = {}): ViteUs
     resolve: { conditions: ['@autosync/source', 'module', 'browser', 'development|production'] },
     ssr: { resolve: { conditions: ['@autosync/source', 'module', 'node', 'development|production'] } },
     test: {
-      include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.tsx'],
+      // Tests and their helpers live under test/, never beside the product in src/.
+      include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
       ...overrides,

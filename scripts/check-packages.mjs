@@ -34,6 +34,11 @@ try {
     )
     const files = run('tar', ['-tzf', tarball]).split('\n')
     if (!files.includes('package/LICENSE')) problems.push(`${manifest.name}: the tarball has no LICENSE`)
+    // Test code lives under test/: a test file or helper in src/ would be type-checked and bundled as product.
+    const testsInSource = readdirSync(join(folder, 'src'), { recursive: true }).filter((file) =>
+      /\.test\.tsx?$/.test(String(file)),
+    )
+    if (testsInSource.length > 0) problems.push(`${manifest.name}: test code in src/: ${testsInSource.join(', ')}`)
     try {
       run(bin('publint'), ['run', tarball, '--strict'])
     } catch (error) {
