@@ -1,3 +1,4 @@
+import { randomUuid } from '../runtime/uuid'
 import type { MetadataStore } from '../types'
 import { metadataStore } from './constants'
 import { result, storeRequest, transact } from './request'
@@ -11,18 +12,13 @@ export function createMetadataStore(database: () => Promise<IDBDatabase>): Metad
   }
 }
 
-// Insecure contexts (plain http on a LAN address) lack randomUUID; getRandomValues is everywhere.
-const randomId = (): string =>
-  crypto.randomUUID?.() ??
-  [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => (byte % 16).toString(16)).join('')
-
 /** Reads the persisted client id, creating it once; one readwrite transaction so two tabs agree. */
 export function loadClientId(database: () => Promise<IDBDatabase>, action: string): Promise<string> {
   return transact(database, action, metadataStore, 'readwrite', async (transaction) => {
     const store = transaction.objectStore(metadataStore)
     let clientId = await result(store.get('clientId'))
     if (typeof clientId !== 'string') {
-      clientId = randomId()
+      clientId = randomUuid()
       store.put(clientId, 'clientId')
     }
     return clientId as string

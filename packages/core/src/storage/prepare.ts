@@ -1,26 +1,9 @@
 import { ValidationError } from '../errors'
-import type { CaptureFilter, Clock, Logger, RecordKey } from '../types'
+import type { RecordKey, TableConfig, WriteContext } from '../types'
+
+export type { TableConfig, WriteContext }
+
 import { assertValidKey, isPlainObject, serializeRecord } from '../validation'
-
-export interface TableConfig {
-  name: string
-  keyPath: string
-  strictKeys: boolean
-  sync: boolean
-}
-
-/** What a write needs besides the transaction: schema, limits, owner and filters. */
-export interface WriteContext {
-  tables: ReadonlyMap<string, TableConfig>
-  maxRecordBytes: number
-  userIdField: string | undefined
-  activeUserId(): string | null
-  filters: ReadonlySet<CaptureFilter>
-  clock: Clock
-  logger: Logger
-  /** Whether IndexedDB accepts this key (the factory's `cmp`), for non-strict tables. */
-  isKey(key: unknown): boolean
-}
 
 /** A record validated and serialized before any transaction opens. */
 export interface PreparedRecord {

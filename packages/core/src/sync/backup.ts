@@ -1,6 +1,6 @@
 import { AutoSyncError } from '../errors'
 import type { BackupResult, Logger, Storage, StorageEvent, SyncAdapter, SyncPlugin } from '../types'
-import { skipReason } from './push'
+import { skipReason } from './plugin-policy'
 
 export interface BackupRun {
   storage: Storage

@@ -36,7 +36,13 @@ export function createPendingCounter(
       .then(([pending, dead]) => {
         if (userId === currentUser()) onCounts({ pending, deadLetters: dead, coveredSeq })
       })
-      .catch((error) => logger.debug('[autosync] count failed', error))
+      .catch((error) =>
+        // The status keeps its last counts; the next capture or attempt counts again.
+        logger.warn(
+          '[autosync] [sync] counting the pending changes and dead letters failed; the status shows the last counts',
+          error,
+        ),
+      )
       .finally(() => {
         running = undefined
         if (again) {

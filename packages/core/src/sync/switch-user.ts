@@ -1,19 +1,23 @@
-import { type Engine, freshUserState } from './engine'
+import type { Engine } from './engine'
 
 /** Aborts the running attempt, then points the engine at `next`: no failures or burst carried over, its own counts and election. */
-export async function switchUser(engine: Engine, next: string | null): Promise<void> {
-  const { state, status, storage } = engine
-  const previousUserId = state.userId
+export async function switchUser(
+  engine: Engine,
+  next: string | null,
+  abort: () => Promise<void>,
+  loadUser: () => Promise<void>,
+): Promise<void> {
+  const { scheduler, storage } = engine
+  const previousUserId = scheduler.state.userId
   if (next === previousUserId) return
-  await engine.abort()
-  state.userId = next
+  await abort()
   storage.setActiveUser(next)
-  Object.assign(state, freshUserState())
-  status.set({ lastError: null, progress: null, lastSyncTime: null })
-  if (state.started) {
-    await engine.loadUser()
+  scheduler.dispatch({ type: 'user-switched', userId: next })
+  scheduler.report({ lastError: null, progress: null, lastSyncTime: null })
+  if (scheduler.state.started) {
+    await loadUser()
     engine.tabs.join()
   }
-  engine.refresh()
+  scheduler.refresh()
   engine.emit({ type: 'user-switched', previousUserId, userId: next })
 }

@@ -4,15 +4,15 @@ import { metadataStore, outboxStore, versionsPerEntry } from '../storage/constan
 import { acknowledgeIn, foldOutbox } from '../storage/outbox'
 import { ownerOf } from '../storage/prepare'
 import { result } from '../storage/request'
-import type { ConflictChoice, RecordKey, StorageEvent } from '../types'
+import type { ConflictChoice, RecordKey, StorageAccess, StorageEvent } from '../types'
 import { jsonEqual } from './equal'
-import { type StorageInternals, writeAll } from './internals'
 import type { AcceptedRemote } from './remote-input'
 import type { ConflictResolver } from './resolvers'
 import { revisionKey } from './revisions'
+import { writeAll } from './write-all'
 
 export interface PageSetup {
-  internals: StorageInternals
+  access: StorageAccess
   clientId: string
   userId: string | null
   resolve: ConflictResolver
@@ -67,11 +67,11 @@ export async function applyPage(
   changes: readonly AcceptedRemote[],
   cursor: string | null,
 ): Promise<PageOutcome> {
-  const { internals, userId, clientId } = setup
-  const { context } = internals
+  const { access, userId, clientId } = setup
+  const { context } = access
   const tableNames = [...new Set(changes.map((change) => change.table.name))]
   const outcome: PageOutcome = { applied: 0, conflicts: [], events: [] }
-  return writeAll(internals, 'pull', tableNames, async (transaction) => {
+  return writeAll(access, 'pull', tableNames, async (transaction) => {
     const metadata = transaction.objectStore(metadataStore)
     // Every read is issued at once; nothing but IndexedDB is awaited inside the transaction.
     const pendingRead = foldOutbox(transaction, { userId })
@@ -97,13 +97,13 @@ export async function applyPage(
 
     for (const [index, change] of changes.entries()) {
       const identity = changeIdentity(null, change.table.name, change.key)
-      const state = seen.get(identity) ?? {
+      const known = seen.get(identity) ?? {
         value: currents[index] as Value | undefined,
         revision: revisions[index] as string | undefined,
       }
-      seen.set(identity, state)
+      seen.set(identity, known)
       const store = transaction.objectStore(change.table.name)
-      const current = state.value
+      const current = known.value
       if (current && ownerOf(context, current) !== userId) {
         setup.logger.warn('[autosync] [pull] skipped a record of another user', change.key)
         continue
@@ -127,15 +127,15 @@ export async function applyPage(
             origin: 'remote',
           })
         }
-        state.value = next ?? undefined
+        known.value = next ?? undefined
       }
       const advance = () => {
-        state.revision = change.revision
+        known.revision = change.revision
         metadata.put(change.revision, revisionKey(change.table.name, change.key))
       }
       if (local) {
         // The backend holds this device's own write: it becomes the base of the newer pending edit.
-        if (echo || state.revision === change.revision) {
+        if (echo || known.revision === change.revision) {
           advance()
           continue
         }

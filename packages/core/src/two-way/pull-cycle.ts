@@ -1,17 +1,16 @@
 import { AdapterError } from '../errors'
-import type { Engine } from '../sync/engine'
-import type { AdapterContext, PendingChange, PullResponse, SyncAdapter } from '../types'
+import { transformIncoming, transformsRemote } from '../sync/plugin-policy'
+import type { AdapterContext, AutoSync, PendingChange, PullResponse, RemoteChange, SyncHost } from '../types'
 import { isPlainObject } from '../validation'
 import { applyPage } from './apply-page'
-import type { StorageInternals } from './internals'
-import { type AcceptedRemote, checkRemote } from './remote-input'
+import { type AcceptedRemote, checkRemote, type RemoteVerdict } from './remote-input'
 import type { ConflictResolver } from './resolvers'
 import { cursorKey } from './revisions'
 
+/** What one `twoWay()` plugin pulls with: the engine it extends and its own options. */
 export interface PullSetup {
-  engine: Engine
-  internals: StorageInternals
-  adapter: SyncAdapter
+  autoSync: AutoSync
+  host: SyncHost
   resolve: ConflictResolver
   pageSize: number
 }
@@ -23,40 +22,86 @@ export interface PullTotals {
   queued: boolean
 }
 
-const protocolError = (message: string) =>
-  new AdapterError(`[autosync] [pull] ${message}`, { kind: 'protocol', retryable: true })
+const protocolError = (adapter: string, problem: string) =>
+  new AdapterError(`[autosync] [pull] the "${adapter}" adapter answered ${problem}; nothing of that page was applied`, {
+    kind: 'protocol',
+    retryable: true,
+  })
 
 /** A page the engine can trust the shape of; anything else applies nothing. */
-function checkPage(response: unknown, requested: string | null): PullResponse {
+function checkPage(adapter: string, response: unknown, requested: string | null): PullResponse {
   const page = response as PullResponse
-  if (!isPlainObject(response) || !Array.isArray(page.changes)) throw protocolError('no changes array')
-  if (typeof page.hasMore !== 'boolean') throw protocolError('no hasMore')
-  if (page.cursor !== null && typeof page.cursor !== 'string') throw protocolError('bad cursor')
+  if (!isPlainObject(response) || !Array.isArray(page.changes)) {
+    throw protocolError(adapter, 'a page without a changes array')
+  }
+  if (typeof page.hasMore !== 'boolean') throw protocolError(adapter, 'a page without a boolean hasMore')
+  if (page.cursor !== null && typeof page.cursor !== 'string') {
+    throw protocolError(adapter, 'a page whose cursor is neither a string nor null')
+  }
   // Opaque cursors only compare when both are numbers (NaN compares false); none after one always goes back.
   const backwards = (requested !== null && page.cursor === null) || Number(page.cursor) < Number(requested)
-  if (backwards) throw protocolError(`cursor went back to ${page.cursor}`)
-  if (page.hasMore && page.cursor === requested) throw protocolError('hasMore, same cursor')
+  if (backwards) throw protocolError(adapter, `a cursor that went backwards (${requested} → ${page.cursor})`)
+  if (page.hasMore && page.cursor === requested) {
+    throw protocolError(
+      adapter,
+      `hasMore without a new cursor (still ${requested}), which would pull the same page forever`,
+    )
+  }
   return page
+}
+
+/** The accepted change as plugins see it: the checked value, the rest of the backend's fields as they came. */
+const remoteOf = (accepted: AcceptedRemote, input: unknown): RemoteChange => ({
+  ...(input as RemoteChange),
+  table: accepted.table.name,
+  key: accepted.key,
+  ...(accepted.value && { value: accepted.value }),
+})
+
+/** Checks a remote change, lets the app's plugins rewrite it (`transformRemote`), and checks what they return. */
+function verdictOf(setup: PullSetup, input: unknown, withPlugins: boolean): RemoteVerdict | 'dropped' {
+  const { host } = setup
+  const userId = host.userId
+  const verdict = checkRemote(host.storage.context, userId, input)
+  if (!withPlugins || !('accepted' in verdict)) return verdict
+  const context = { userId, clientId: setup.autoSync.storage.clientId }
+  let transformed: RemoteChange | null
+  try {
+    transformed = transformIncoming(host.plugins, remoteOf(verdict.accepted, input), context)
+  } catch (error) {
+    const { table, key } = verdict.accepted
+    const message = error instanceof Error ? error.message : String(error)
+    return {
+      refused: `[autosync] [pull] a remote change to ${table.name}/${String(key)} was refused by a plugin's transformRemote (${message}); it was not applied and the rest of the page was`,
+      table: table.name,
+      key,
+    }
+  }
+  return transformed === null ? 'dropped' : checkRemote(host.storage.context, userId, transformed)
 }
 
 /** Pulls every page after the persisted cursor, each applied with its cursor in one transaction. */
 export async function pullAll(setup: PullSetup, context: AdapterContext): Promise<PullTotals> {
-  const { engine, internals, adapter } = setup
-  const { storage, status, clock, logger } = engine
+  const { host, autoSync } = setup
+  const { adapter, storage } = autoSync
+  const { clock, logger } = host
   const userId = context.userId
   const key = cursorKey(adapter.name, userId)
   let cursor = (await storage.metadata.get<string | null>(key)) ?? null
   const startedAt = clock.now()
   const totals: PullTotals = { applied: 0, conflicts: 0, queued: false }
-  engine.emit({ type: 'pull-started', cursor })
+  const withPlugins = transformsRemote(host.plugins)
+  host.emit({ type: 'pull-started', cursor })
   for (let pages = 1; !context.signal.aborted; pages++) {
-    const page = checkPage(await adapter.pull!({ cursor, limit: setup.pageSize, userId }, context), cursor)
+    const response = await adapter.pull!({ cursor, limit: setup.pageSize, userId }, context)
+    const page = checkPage(adapter.name, response, cursor)
     const accepted: AcceptedRemote[] = []
     const refused: Parameters<typeof storage.deadLetters.add>[0][number][] = []
     const failedAt = clock.now()
     page.changes.forEach((input, index) => {
-      const verdict = checkRemote(internals.context, userId, input)
-      if ('accepted' in verdict) accepted.push(verdict.accepted)
+      const verdict = verdictOf(setup, input, withPlugins)
+      if (verdict === 'dropped') logger.debug('[autosync] [pull] a plugin left a remote change unapplied')
+      else if ('accepted' in verdict) accepted.push(verdict.accepted)
       else if ('foreign' in verdict) {
         logger.warn('[autosync] [pull] dropped a record of another user', verdict)
       } else {
@@ -73,32 +118,33 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
       }
     })
     const outcome = await applyPage(
-      { internals, clientId: storage.clientId, userId, resolve: setup.resolve, cursorKey: key, logger },
+      { access: host.storage, clientId: storage.clientId, userId, resolve: setup.resolve, cursorKey: key, logger },
       accepted,
       page.cursor,
     )
     if (outcome.events.length > 0 || outcome.queuedSeq !== undefined) {
-      internals.announce(outcome.events, outcome.queuedSeq, [userId])
+      host.storage.announce(outcome.events, outcome.queuedSeq, [userId])
     }
     if (refused.length > 0) {
-      for (const deadLetter of await storage.deadLetters.add(refused))
-        engine.emit({ type: 'change-dead-lettered', deadLetter })
-      await engine.recount()
+      for (const deadLetter of await storage.deadLetters.add(refused)) {
+        host.emit({ type: 'change-dead-lettered', deadLetter })
+      }
+      await host.recount()
     }
-    for (const conflict of outcome.conflicts) engine.emit({ type: 'conflict-resolved', ...conflict })
+    for (const conflict of outcome.conflicts) host.emit({ type: 'conflict-resolved', ...conflict })
     cursor = page.cursor
     totals.applied += outcome.applied
     totals.conflicts += outcome.conflicts.length
     totals.queued ||= outcome.queuedSeq !== undefined
-    status.set({
+    host.report({
       pullCursor: cursor,
       pullProgress: { pages, applied: totals.applied },
-      conflicts: (status.get().conflicts ?? 0) + outcome.conflicts.length,
+      conflicts: (autoSync.getStatus().conflicts ?? 0) + outcome.conflicts.length,
     })
     if (!page.hasMore) break
   }
   const end = clock.now()
-  status.set({ lastPullTime: end, pullProgress: null })
-  engine.emit({ type: 'pull-succeeded', ...totals, durationMs: end - startedAt })
+  host.report({ lastPullTime: end, pullProgress: null })
+  host.emit({ type: 'pull-succeeded', ...totals, durationMs: end - startedAt })
   return totals
 }

@@ -3,11 +3,10 @@ import { metadataStore } from '../storage/constants'
 import { acknowledgeIn, foldOutbox } from '../storage/outbox'
 import { ownerOf } from '../storage/prepare'
 import { walkCursor } from '../storage/request'
-import type { Engine } from '../sync/engine'
-import type { RestoreOptions, RestoreOutcome, StorageEvent, SyncAdapter } from '../types'
-import { type StorageInternals, writeAll } from './internals'
+import type { AutoSync, RestoreOptions, RestoreOutcome, StorageEvent, SyncHost } from '../types'
 import { checkRemote } from './remote-input'
 import { cursorKey } from './revisions'
+import { writeAll } from './write-all'
 
 const restoreError = (message: string, code: string) => new AutoSyncError(`[autosync] [restore] ${message}`, { code })
 
@@ -16,23 +15,35 @@ const restoreError = (message: string, code: string) => new AutoSyncError(`[auto
  * cursor at the snapshot's. Other users' records stay; pending changes block it unless `discardPending`.
  */
 export async function restoreBackup(
-  engine: Engine,
-  internals: StorageInternals,
-  adapter: SyncAdapter,
+  autoSync: AutoSync,
+  host: SyncHost,
   options: RestoreOptions = {},
 ): Promise<RestoreOutcome> {
-  const { storage, state, clock, logger } = engine
-  const userId = state.userId
+  const { storage, adapter } = autoSync
+  const { clock, logger } = host
+  const userId = host.userId
+  if (!adapter.restore) {
+    throw restoreError(
+      `the "${adapter.name}" adapter cannot restore a backup (it has no restore()); nothing was changed`,
+      'restore-unsupported',
+    )
+  }
   const pending = await storage.outbox.count({ userId })
   if (pending > 0 && !options.discardPending) {
-    throw restoreError(`${pending} pending changes: pass discardPending`, 'restore-would-discard')
+    throw restoreError(
+      `restoring would discard ${pending} pending change${pending === 1 ? '' : 's'} of this user that never reached the backend; sync first, or pass discardPending: true to allow it`,
+      'restore-would-discard',
+    )
   }
-  await engine.abort()
+  await host.abort()
   const context = { signal: new AbortController().signal, userId, clientId: storage.clientId, logger }
-  const { snapshot, cursor = null } = (await adapter.restore?.({ userId, backupId: options.backupId }, context)) ?? {}
-  // An adapter without restore has no backup to give either.
-  if (!snapshot) throw restoreError(`${adapter.name}: no backup ${options.backupId ?? ''}`, 'backup-not-found')
-  const { context: writeContext } = internals
+  const { snapshot, cursor = null } = (await adapter.restore({ userId, backupId: options.backupId }, context)) ?? {}
+  if (!snapshot) {
+    const which = options.backupId === undefined ? 'no backup of this user' : `no backup "${options.backupId}"`
+    throw restoreError(`the "${adapter.name}" adapter has ${which}; nothing was changed`, 'backup-not-found')
+  }
+  const access = host.storage
+  const { context: writeContext } = access
   const tables = storage.syncedTables
   const records = tables.map((table) =>
     [snapshot.tables?.[table] ?? []].flat().flatMap((value) => {
@@ -51,7 +62,7 @@ export async function restoreBackup(
   )
   const now = clock.now()
   const events: StorageEvent[] = []
-  await writeAll(internals, 'restore', [...tables], async (transaction) => {
+  await writeAll(access, 'restore', [...tables], async (transaction) => {
     await Promise.all(
       tables.map((table, index) => {
         const store = transaction.objectStore(table)
@@ -74,7 +85,7 @@ export async function restoreBackup(
   })
   const restored = records.flat().length
   // One `clear` per table (origin remote) tells listeners to read the table again, as after `storage.clear`.
-  internals.announce(events)
-  await engine.recount()
+  access.announce(events)
+  await host.recount()
   return { backupId: snapshot.backupId, records: restored }
 }

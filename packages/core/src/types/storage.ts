@@ -109,6 +109,39 @@ export type StorageLifecycleEvent =
  */
 export type CaptureFilter = (event: StorageEvent) => false | string
 
+/** One table as the storage validates it. */
+export interface TableConfig {
+  name: string
+  keyPath: string
+  strictKeys: boolean
+  sync: boolean
+}
+
+/** What a write needs besides the transaction: schema, limits, owner and filters. */
+export interface WriteContext {
+  tables: ReadonlyMap<string, TableConfig>
+  maxRecordBytes: number
+  userIdField: string | undefined
+  activeUserId(): string | null
+  filters: ReadonlySet<CaptureFilter>
+  clock: Clock
+  logger: Logger
+  /** Whether IndexedDB accepts this key (the factory's `cmp`), for non-strict tables. */
+  isKey(key: unknown): boolean
+}
+
+/**
+ * What the engine lends an extension of the storage it syncs: the connection for its own transactions (a pull
+ * writes records, outbox and cursor in one), the validation context remote input is checked with, and delivery of
+ * the events those transactions produce.
+ */
+export interface StorageAccess {
+  database(): Promise<IDBDatabase>
+  readonly context: WriteContext
+  /** Delivers committed events here and to other tabs; `seq` and `userIds` announce changes queued for push. */
+  announce(events: StorageEvent[], seq?: number, userIds?: (string | null)[]): void
+}
+
 /** One coalesced pending change for a (table, key), as the outbox holds it. */
 export interface PendingChange {
   table: string

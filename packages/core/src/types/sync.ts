@@ -1,7 +1,15 @@
 import type { AdapterErrorKind } from '../errors'
-import type { BackupResult, Change, SyncAdapter } from './adapter'
+import type { AdapterContext, BackupResult, Change, PushResult, RemoteChange, SyncAdapter } from './adapter'
 import type { Clock, Logger, Network, Random } from './runtime'
-import type { DeadLetter, OutboxSummary, RecordKey, Storage, StorageEvent, StorageSchema } from './storage'
+import type {
+  DeadLetter,
+  OutboxSummary,
+  RecordKey,
+  Storage,
+  StorageAccess,
+  StorageEvent,
+  StorageSchema,
+} from './storage'
 
 export type SyncPhase = 'idle' | 'buffering' | 'throttled' | 'syncing' | 'backoff' | 'disabled' | 'offline' | 'stopped'
 
@@ -90,9 +98,74 @@ export interface SyncPlugin {
   skip?(event: StorageEvent, context: PluginContext): boolean | string
   /** Rewrite a change before push, or `null` to drop it (acknowledged locally, never sent). */
   transform?(change: Change, context: PluginContext): Change | null
-  /** Lifecycle hooks; returns a teardown. */
-  setup?(autoSync: AutoSync): (() => void) | void
+  /**
+   * The pull side of `transform`: rewrite a remote change (already checked like a local write) before it is
+   * applied or settled against local edits, or `null` to leave it unapplied. Its output is checked again; a
+   * throw refuses that change alone as a pull dead letter (the rest of the page applies). Needs `twoWay()`.
+   */
+  transformRemote?(change: RemoteChange, context: PluginContext): RemoteChange | null
+  /**
+   * Called when the plugin joins a running or starting engine (and again after `stop()` then `start()`); returns
+   * a teardown. `host` extends the engine itself: push hooks, a pull cycle, `pull()` and `restore()`.
+   */
+  setup?(autoSync: AutoSync, host: SyncHost): (() => void) | void
 }
+
+/**
+ * A typed extension of one engine (`host.extend`), as `twoWay()` uses it. Push hooks run for every extension in
+ * the order they were added; at most one extension brings a pull cycle.
+ */
+export interface SyncExtension {
+  /** Names the extension in errors, e.g. a second pull cycle. */
+  name: string
+  /** Before a batch goes to the adapter (e.g. base revisions); a throw fails the attempt, the batch stays queued. */
+  beforePush?(changes: Change[]): Promise<void>
+  /** After the adapter answered a batch, before its changes are acknowledged. */
+  afterPush?(result: PushResult, changes: readonly Change[]): Promise<void>
+  /** Pulls every page in an attempt (after the push); resolves `true` when it queued changes that wait to be pushed. */
+  pullCycle?(context: AdapterContext): Promise<boolean>
+  /** Run the pull cycle before the push too (backends without conditional writes settle conflicts first). */
+  pullFirst?: boolean
+  /** Backs `autoSync.pull()` while the extension is in use. */
+  pull?(): Promise<PullResult>
+  /** Backs `autoSync.restore()` while the extension is in use. */
+  restore?(options?: RestoreOptions): Promise<RestoreOutcome>
+}
+
+/** What an engine offers a plugin's `setup` besides the public `AutoSync` (second argument). */
+export interface SyncHost {
+  /** Adds an extension; the returned disposer removes it (and its pull cycle, `pull()` and `restore()`). */
+  extend(extension: SyncExtension): () => void
+  /** Asks for an attempt soon (a live hint, a visible page): it runs when the schedule allows, never throttled by pushes. */
+  requestPull(): void
+  /** The active user. */
+  readonly userId: string | null
+  /** `start()` ran and `stop()` did not. */
+  readonly started: boolean
+  /** This tab runs the syncs for its database and user. */
+  isLeader(): boolean
+  /** Emits a lifecycle event (`at` defaults to now). */
+  emit(event: SyncLifecycleInput): void
+  /** Sets status fields the engine does not derive itself (pull progress, cursor, conflicts, last error). */
+  report(status: Partial<SyncStatus>): void
+  /** Recounts the active user's pending changes and dead letters. */
+  recount(): Promise<void>
+  /** Aborts the running attempt and waits until it settled. */
+  abort(): Promise<void>
+  /** The engine's plugins in order, for an extension that applies their hooks (`transformRemote` on pull). */
+  readonly plugins: readonly SyncPlugin[]
+  /** The storage's connection, validation context and event delivery, for an extension's own transactions. */
+  readonly storage: StorageAccess
+  readonly clock: Clock
+  readonly logger: Logger
+}
+
+/** A lifecycle event as a plugin or the engine emits it: `at` defaults to the clock's now. */
+export type SyncLifecycleInput = SyncLifecycleEvent extends infer Event
+  ? Event extends SyncLifecycleEvent
+    ? Omit<Event, 'at'> & { at?: number }
+    : never
+  : never
 
 export type SyncLifecycleEvent =
   | { type: 'sync-started'; changes: number; at: number }

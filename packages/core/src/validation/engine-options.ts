@@ -38,9 +38,8 @@ const optional: [keyof AutoSyncOptions, Check, string][] = [
 ]
 
 /**
- * Refuses `createAutoSync` options it cannot run with, naming the option (`ValidationError.field`). Development
- * builds only (`process.env.NODE_ENV !== 'production'`), like React's prop checks: options are fixed in code, and
- * production bundles keep the bytes.
+ * Refuses `createAutoSync` options it cannot run with, naming the option (`ValidationError.field`). In every
+ * build: a production app misconfigured by an environment variable gets the same clear error as in development.
  */
 export function assertValidEngineOptions(options: AutoSyncOptions): void {
   const fail = (field: string, expected: string, detail = ''): never => {

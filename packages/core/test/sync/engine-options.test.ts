@@ -6,7 +6,7 @@ import { createMemoryAdapter } from '../../src/testing/memory-adapter'
 import type { AutoSyncOptions } from '../../src/types'
 import { createFixture, fail } from './test-fixture'
 
-describe('createAutoSync validates its options (development builds)', () => {
+describe('createAutoSync validates its options (every build)', () => {
   const valid = async () => {
     const { storage, autoSync } = await createFixture({ start: false })
     await autoSync.stop()
@@ -81,6 +81,19 @@ describe('createAutoSync validates its options (development builds)', () => {
     expect(ValidationError.isInstance(caught)).toBe(true)
     expect(caught).toMatchObject({ field })
     expect((caught as Error).message).toMatch(message)
+  })
+
+  it('refuses bad options in a production build too', async () => {
+    const previous = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      const options = await valid()
+      expect(() => createAutoSync({ ...options, batchSize: 0 })).toThrow(
+        expect.objectContaining({ field: 'options.batchSize' }),
+      )
+    } finally {
+      process.env.NODE_ENV = previous
+    }
   })
 
   it('accepts the defaults and userId null', async () => {

@@ -69,7 +69,7 @@ describe('plugins', () => {
     const teardown = vi.fn()
     const setup = vi.fn(() => teardown)
     const unuse = fixture.autoSync.use({ name: 'hooks', setup })
-    expect(setup).toHaveBeenCalledWith(fixture.autoSync)
+    expect(setup).toHaveBeenCalledWith(fixture.autoSync, expect.objectContaining({ extend: expect.any(Function) }))
     unuse()
     expect(teardown).toHaveBeenCalledOnce()
   })
@@ -201,5 +201,21 @@ describe('an adapter that ignores the abort signal', () => {
     expect(fixture.status()).toMatchObject({ userId: 'u2', consecutiveFailures: 0, phase: 'idle' })
     await fixture.autoSync.stop()
     expect(fixture.status().phase).toBe('stopped')
+  })
+})
+
+describe('counting', () => {
+  it('a failed count says so in a sentence and keeps the last counts', async () => {
+    const fixture = await createFixture()
+    await fixture.write('n1')
+    expect(fixture.status().pendingChanges).toBe(1)
+    fixture.storage.outbox.count = () => Promise.reject(new Error('disk gone'))
+    await fixture.autoSync.deadLetters.discard('none').catch(() => {})
+    await fixture.clock.flush()
+    expect(fixture.messages).toContainEqual({
+      level: 'warn',
+      text: '[autosync] [sync] counting the pending changes and dead letters failed; the status shows the last counts Error: disk gone',
+    })
+    expect(fixture.status().pendingChanges).toBe(1)
   })
 })

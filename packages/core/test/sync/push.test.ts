@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { AdapterError } from '../../src/errors'
-import { batchIdOf } from '../../src/sync/push'
+import { batchIdOf } from '../../src/sync/batch-id'
 import type { SyncProgress } from '../../src/types'
 import { createFixture, fail } from './test-fixture'
 

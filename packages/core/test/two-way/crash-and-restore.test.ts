@@ -90,6 +90,9 @@ describe('restore', () => {
     await a.storage.put('notes', { id: 'new', userId: 'u1' })
     const refused = await a.autoSync.restore().catch((error: unknown) => error)
     expect(AutoSyncError.isInstance(refused) && refused.code).toBe('restore-would-discard')
+    expect((refused as Error).message).toBe(
+      '[autosync] [restore] restoring would discard 2 pending changes of this user that never reached the backend; sync first, or pass discardPending: true to allow it',
+    )
     expect((await a.notes()).r1).toMatchObject({ text: 'unsent edit' })
     expect(await a.pending()).toBe(2)
     await a.autoSync.restore({ discardPending: true })
@@ -111,5 +114,12 @@ describe('restore', () => {
     const nobody = await backend.openDevice('nobody', undefined, 'u9')
     const missing = await nobody.autoSync.restore().catch((error: unknown) => error)
     expect(AutoSyncError.isInstance(missing) && missing.code).toBe('backup-not-found')
+    expect((missing as Error).message).toBe(
+      '[autosync] [restore] the "memory" adapter has no backup of this user; nothing was changed',
+    )
+    const named = await nobody.autoSync.restore({ backupId: 'b-404' }).catch((error: unknown) => error)
+    expect((named as Error).message).toBe(
+      '[autosync] [restore] the "memory" adapter has no backup "b-404"; nothing was changed',
+    )
   })
 })

@@ -67,17 +67,34 @@ describe('remote input is untrusted', () => {
   })
 
   it.each([
-    ['a page that is not an object', 'nope'],
-    ['changes that are not an array', { changes: 'x', cursor: '1', hasMore: false }],
-    ['a page without hasMore', { changes: [], cursor: '1' }],
-    ['a cursor that goes backwards', { changes: [good('late', '1')], cursor: '1', hasMore: false }],
-    ['hasMore without a new cursor', { changes: [good('loop', '1')], cursor: '5', hasMore: true }],
-  ])('refuses %s as a protocol error and applies nothing', async (_name, page) => {
+    ['a page that is not an object', 'nope', 'a page without a changes array'],
+    ['changes that are not an array', { changes: 'x', cursor: '1', hasMore: false }, 'a page without a changes array'],
+    ['a page without hasMore', { changes: [], cursor: '6' }, 'a page without a boolean hasMore'],
+    [
+      'a cursor that is a number',
+      { changes: [], cursor: 6, hasMore: false },
+      'a page whose cursor is neither a string nor null',
+    ],
+    [
+      'a cursor that goes backwards',
+      { changes: [good('late', '1')], cursor: '1', hasMore: false },
+      'a cursor that went backwards (5 → 1)',
+    ],
+    [
+      'hasMore without a new cursor',
+      { changes: [good('loop', '1')], cursor: '5', hasMore: true },
+      'hasMore without a new cursor (still 5), which would pull the same page forever',
+    ],
+  ])('refuses %s as a protocol error, says what was wrong and applies nothing', async (_name, page, problem) => {
     const device = await deviceWithPages([{ changes: [good('seed', '5')], cursor: '5', hasMore: false }, page])
     await device.autoSync.pull()
     const failed = await device.autoSync.pull().catch((error: unknown) => error)
     expect(AutoSyncError.isInstance(failed)).toBe(true)
     expect(AdapterError.isInstance(failed) && failed.kind).toBe('protocol')
+    // The protocol error itself rejects pull(), its message naming the adapter and the problem.
+    expect((failed as Error).message).toBe(
+      `[autosync] [pull] the "memory" adapter answered ${problem}; nothing of that page was applied`,
+    )
     expect(Object.keys(await device.notes())).toEqual(['seed'])
     expect(device.autoSync.getStatus().pullCursor).toBe('5')
     expect(await device.storage.metadata.get('autosync.pullCursor.memory.u1')).toBe('5')

@@ -1,0 +1,73 @@
+import type { Clock, Logger, SyncStatus } from '../types'
+import { deriveStatus } from './derive-status'
+import { planNextSync, type ScheduleSettings } from './schedule'
+import { type EngineState, reduce, type StateEvent } from './state'
+import { createStatusStore } from './status-store'
+
+export interface SchedulerOptions {
+  initial: EngineState
+  settings: ScheduleSettings
+  clock: Clock
+  logger: Logger
+  isLeader(): boolean
+  /** The one timer fired: an automatic attempt is due. */
+  onDue(): void
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>
+
+/**
+ * Owns the engine's state, its one timer and its status: every change is a `dispatch`, after which the next
+ * attempt is planned, the timer re-armed and the status derived. Nothing else writes the state or the status.
+ */
+export function createScheduler(options: SchedulerOptions) {
+  const { clock, settings, isLeader } = options
+  let state = options.initial
+  let timer: unknown
+
+  const own = () => deriveStatus(state, planNextSync(state, settings), isLeader(), clock.now())
+  // The seed's key order: the fields the state does not give sit around the derived ones.
+  const status = createStatusStore(
+    Object.assign({ isEnabled: true, isInitialized: false, userId: state.userId, lastSyncTime: null }, own(), {
+      lastError: null,
+      progress: null,
+      deadLetters: 0,
+    }),
+    options.logger,
+  )
+
+  function refresh(): void {
+    clock.clearTimeout(timer)
+    timer = undefined
+    const next = own()
+    const at = next.nextSyncAt
+    if (state.started && at !== null) timer = clock.setTimeout(() => fire(at), at - clock.now())
+    // A follower shows the leader's status once it has heard from it.
+    if (next.isLeader || !state.mirrored) status.set(next)
+  }
+
+  function fire(at: number): void {
+    timer = undefined
+    state = reduce(state, { type: 'timer-fired', at })
+    refresh()
+    options.onDue()
+  }
+
+  return {
+    get state(): Readonly<EngineState> {
+      return state
+    },
+    dispatch(event: StateEvent): void {
+      state = reduce(state, event)
+      refresh()
+    },
+    /** Re-derives the status (e.g. after the leadership changed, which is the tabs' state, not the engine's). */
+    refresh,
+    /** Status fields the state does not derive: times, errors, progress, what a pull reports. */
+    report(fields: Partial<SyncStatus>): void {
+      status.set(fields)
+    },
+    status: status.get,
+    subscribe: status.subscribe,
+  }
+}
