@@ -123,8 +123,8 @@ export function createAutoSync<S extends StorageSchema>(appOptions: AutoSyncOpti
           : { type: 'sync-disabled', reason: 'manual', disabledUntil: null },
       )
     },
-    pull: () => extension('pull')?.pull!() ?? notEnabled('pull'),
-    restore: (restoreOptions) => extension('restore')?.restore!(restoreOptions) ?? notEnabled('restore'),
+    pull: () => extension('pull')?.pull?.() ?? notEnabled('pull'),
+    restore: (restoreOptions) => extension('restore')?.restore?.(restoreOptions) ?? notEnabled('restore'),
     switchUser: (next) => switchUser(engine, next, attempts.abort, loadUser),
     purgeUser: (purged) => storage.outbox.purgeUser(purged).then(recountAll),
     use: plugins.use,

@@ -10,11 +10,11 @@ describe('client ids', () => {
     for (const id of ids) expect(id).toMatch(version4)
     expect(new Set(ids).size).toBe(64)
     // Every byte counts: an all-0xff source still yields the version and variant bits and full-range hex.
-    const full = randomUuid({
-      getRandomValues: <T extends ArrayBufferView | null>(array: T) => (
-        new Uint8Array((array as unknown as Uint8Array).buffer).fill(0xff), array
-      ),
-    })
+    const allOnes = <T extends ArrayBufferView | null>(array: T): T => {
+      new Uint8Array((array as unknown as Uint8Array).buffer).fill(0xff)
+      return array
+    }
+    const full = randomUuid({ getRandomValues: allOnes })
     expect(full).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff')
   })
 
