@@ -1,8 +1,9 @@
 import { AutoSyncError, ValidationError } from '../errors'
+import { randomUuid } from '../runtime/uuid'
 import type { DeadLetter, DeadLetterStore } from '../types'
-import type { OutboxChange } from './coalesce'
-import { deadLetterStore, outboxStore, versionsPerEntry } from './constants'
+import { deadLetterStore, outboxStore } from './constants'
 import { acknowledgeIn } from './outbox'
+import { addToOutbox, outboxChange } from './outbox-entry'
 import { result, storeRequest, transact } from './request'
 
 export interface DeadLetterOptions {
@@ -38,6 +39,19 @@ export function createDeadLetterStore(options: DeadLetterOptions): DeadLetterSto
         )
         return letters
       }),
+    addRefused: (entries) =>
+      transact(database, action('addRefused'), deadLetterStore, 'readwrite', async (transaction) => {
+        const store = transaction.objectStore(deadLetterStore)
+        const letters = entries.map((entry): DeadLetter => {
+          const { table, key, op = 'put', reason, kind, failedAt, userId } = entry
+          const change = { table, key, op, created: false, seq: 0, firstSeq: 0, timestamp: failedAt, userId }
+          // A refused change has no outbox version to be named by.
+          const id = `${table}:pull:${randomUuid()}`
+          return { id, change, reason, kind, failedAt, userId, direction: 'pull' }
+        })
+        for (const letter of letters) store.put(letter)
+        return letters
+      }),
     async retry(id) {
       const letter = await storeRequest<DeadLetter | undefined>(
         database,
@@ -62,10 +76,11 @@ export function createDeadLetterStore(options: DeadLetterOptions): DeadLetterSto
         if (!synced) return undefined
         // Re-queue the record as it is now, not the refused version.
         const current = await result(transaction.objectStore(table).get(key))
-        const change: OutboxChange = { table, key, op: current ? 'put' : 'delete', created: false, userId }
-        if (current) change.json = JSON.stringify(current)
-        const entry = { timestamp: options.now(), changes: [change] }
-        return ((await result(transaction.objectStore(outboxStore).add(entry))) as number) * versionsPerEntry
+        const json = current ? JSON.stringify(current) : undefined
+        const [queued] = await addToOutbox(transaction, options.now(), [
+          outboxChange({ table, key, userId, op: current ? 'put' : 'delete', json }),
+        ])
+        return queued
       })
       if (seq !== undefined) options.captured(seq, userId)
     },

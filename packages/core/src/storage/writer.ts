@@ -1,7 +1,7 @@
 import type { RecordKey, StorageEvent, StorageTransaction } from '../types'
 import { isPlainObject } from '../validation'
 import type { OutboxChange } from './coalesce'
-import { changesPerEntry, outboxStore, versionsPerEntry } from './constants'
+import { addToOutbox, outboxChange } from './outbox-entry'
 import {
   assertKey,
   invalid,
@@ -82,15 +82,15 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
       }
     }
     const { type, key, userId, changedFields } = fields
-    const change: OutboxChange = {
+    const change = outboxChange({
       table: table.name,
       key: key!,
-      op: type === 'delete' ? 'delete' : 'put',
-      created: type === 'create',
       userId,
-    }
-    if (json !== undefined) change.json = json
-    if (changedFields) change.changedFields = changedFields
+      op: type === 'delete' ? 'delete' : 'put',
+      json,
+      created: type === 'create',
+      changedFields,
+    })
     captured.push({ change, event })
   }
 
@@ -230,18 +230,16 @@ export function createWriter(transaction: IDBTransaction, context: WriteContext)
         pending = []
         await Promise.all(batch)
       }
-      const requests: Promise<IDBValidKey>[] = []
-      const timestamp = context.clock.now()
-      for (let start = 0; start < captured.length; start += changesPerEntry) {
-        const changes = captured.slice(start, start + changesPerEntry).map((entry) => entry.change)
-        requests.push(result(transaction.objectStore(outboxStore).add({ timestamp, changes })))
-      }
+      const added = addToOutbox(
+        transaction,
+        context.clock.now(),
+        captured.map((entry) => entry.change),
+      )
       // Nothing else will be written: committing now saves a round trip before IndexedDB would auto-commit.
       transaction.commit?.()
-      const ids = await Promise.all(requests)
+      const seqs = await added
       captured.forEach((entry, index) => {
-        entry.event.seq =
-          (ids[Math.floor(index / changesPerEntry)] as number) * versionsPerEntry + (index % changesPerEntry)
+        entry.event.seq = seqs[index]
       })
     },
   }

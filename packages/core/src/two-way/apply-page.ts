@@ -1,7 +1,8 @@
 import type { FoldedChange, OutboxChange } from '../storage/coalesce'
 import { changeIdentity } from '../storage/coalesce'
-import { metadataStore, outboxStore, versionsPerEntry } from '../storage/constants'
+import { metadataStore } from '../storage/constants'
 import { acknowledgeIn, foldOutbox } from '../storage/outbox'
+import { addToOutbox, outboxChange } from '../storage/outbox-entry'
 import { ownerOf } from '../storage/prepare'
 import { result } from '../storage/request'
 import type { ConflictChoice, RecordKey, StorageAccess, StorageEvent } from '../types'
@@ -173,14 +174,13 @@ export async function applyPage(
           // Still pending: a later change to this record in the same page meets the resolution.
           pending.set(identity, { ...local, op: chosen ? 'put' : 'delete', changedFields: undefined, timestamp })
           // The resolution stays queued, based on the remote revision, so the backend accepts it.
-          const outgoing: OutboxChange = {
+          const outgoing = outboxChange({
             table: change.table.name,
             key: change.key,
+            userId,
             op: chosen ? 'put' : 'delete',
             json: chosen ? JSON.stringify(chosen) : undefined,
-            created: false,
-            userId,
-          }
+          })
           queued.set(identity, { timestamp, changes: [outgoing] })
         }
         if (!jsonEqual(chosen, current ?? null)) write(chosen)
@@ -198,8 +198,10 @@ export async function applyPage(
     metadata.put(cursor, setup.cursorKey)
     if (acknowledged.length > 0) await acknowledgeIn(transaction, acknowledged)
     // One outbox entry per resolution: an entry's timestamp is its changes' writer clock.
-    for (const entry of queued.values())
-      outcome.queuedSeq = ((await result(transaction.objectStore(outboxStore).add(entry))) as number) * versionsPerEntry
+    for (const entry of queued.values()) {
+      const [seq] = await addToOutbox(transaction, entry.timestamp, entry.changes)
+      outcome.queuedSeq = seq
+    }
     return outcome
   })
 }

@@ -1,6 +1,6 @@
 import { AdapterError } from '../errors'
 import { transformIncoming, transformsRemote } from '../sync/plugin-policy'
-import type { AdapterContext, AutoSync, PendingChange, PullResponse, RemoteChange, SyncHost } from '../types'
+import type { AdapterContext, AutoSync, PullResponse, RefusedRemote, RemoteChange, SyncHost } from '../types'
 import { isPlainObject } from '../validation'
 import { applyPage } from './apply-page'
 import { type AcceptedRemote, checkRemote, type RemoteVerdict } from './remote-input'
@@ -96,9 +96,9 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
     const response = await adapter.pull!({ cursor, limit: setup.pageSize, userId }, context)
     const page = checkPage(adapter.name, response, cursor)
     const accepted: AcceptedRemote[] = []
-    const refused: Parameters<typeof storage.deadLetters.add>[0][number][] = []
+    const refused: RefusedRemote[] = []
     const failedAt = clock.now()
-    page.changes.forEach((input, index) => {
+    for (const input of page.changes) {
       const verdict = verdictOf(setup, input, withPlugins)
       if (verdict === 'dropped') logger.debug('[autosync] [pull] a plugin left a remote change unapplied')
       else if ('accepted' in verdict) accepted.push(verdict.accepted)
@@ -106,17 +106,19 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
         logger.warn('[autosync] [pull] dropped a record of another user', verdict)
       } else {
         const { table, key: recordKey } = verdict
+        const op = (input as Partial<RemoteChange> | null)?.op
+        // The value stays on the backend: the letter names the change and why it was refused.
         refused.push({
-          // A negative version names the dead letter and matches no outbox entry; the value stays on the backend.
-          change: { table, key: recordKey, seq: -(failedAt * 1000 + index) } as PendingChange,
+          table,
+          key: recordKey,
+          ...((op === 'put' || op === 'delete') && { op }),
           reason: verdict.refused,
           kind: 'rejected',
-          direction: 'pull',
           failedAt,
           userId,
         })
       }
-    })
+    }
     const outcome = await applyPage(
       { access: host.storage, clientId: storage.clientId, userId, resolve: setup.resolve, cursorKey: key, logger },
       accepted,
@@ -126,7 +128,7 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
       host.storage.announce(outcome.events, outcome.queuedSeq, [userId])
     }
     if (refused.length > 0) {
-      for (const deadLetter of await storage.deadLetters.add(refused)) {
+      for (const deadLetter of await storage.deadLetters.addRefused(refused)) {
         host.emit({ type: 'change-dead-lettered', deadLetter })
       }
       await host.recount()

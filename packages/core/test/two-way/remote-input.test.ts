@@ -38,6 +38,23 @@ describe('remote input is untrusted', () => {
     expect(await device.pending()).toBe(0)
   })
 
+  it('keeps one dead letter per refused change, even for two pages pulled in the same millisecond', async () => {
+    const bad = { ...good('x', '1'), table: 'no-such-table' }
+    const device = await deviceWithPages([
+      { changes: [bad, good('one', '2')], cursor: '2', hasMore: true },
+      { changes: [{ ...bad, op: 'delete' }, good('two', '4')], cursor: '4', hasMore: false },
+    ])
+    await device.autoSync.pull()
+    const letters = await device.storage.deadLetters.list()
+    expect(letters).toHaveLength(2)
+    expect(new Set(letters.map((letter) => letter.id)).size).toBe(2)
+    expect(letters.map((letter) => letter.change.op).sort()).toEqual(['delete', 'put'])
+    for (const letter of letters) {
+      expect(letter).toMatchObject({ direction: 'pull', change: { table: 'no-such-table', key: 'x', seq: 0 } })
+    }
+    expect(Object.keys(await device.notes()).sort()).toEqual(['one', 'two'])
+  })
+
   it('drops a record that names another user, and logs it', async () => {
     const device = await deviceWithPages([
       {
