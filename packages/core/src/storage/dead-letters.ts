@@ -1,5 +1,4 @@
 import { AutoSyncError, ValidationError } from '../errors'
-import { randomUuid } from '../runtime/uuid'
 import type { DeadLetter, DeadLetterStore } from '../types'
 import { deadLetterStore, outboxStore } from './constants'
 import { acknowledgeIn } from './outbox'
@@ -37,19 +36,6 @@ export function createDeadLetterStore(options: DeadLetterOptions): DeadLetterSto
           transaction,
           entries.map((entry) => entry.change),
         )
-        return letters
-      }),
-    addRefused: (entries) =>
-      transact(database, action('addRefused'), deadLetterStore, 'readwrite', async (transaction) => {
-        const store = transaction.objectStore(deadLetterStore)
-        const letters = entries.map((entry): DeadLetter => {
-          const { table, key, op = 'put', reason, kind, failedAt, userId } = entry
-          const change = { table, key, op, created: false, seq: 0, firstSeq: 0, timestamp: failedAt, userId }
-          // A refused change has no outbox version to be named by.
-          const id = `${table}:pull:${randomUuid()}`
-          return { id, change, reason, kind, failedAt, userId, direction: 'pull' }
-        })
-        for (const letter of letters) store.put(letter)
         return letters
       }),
     async retry(id) {

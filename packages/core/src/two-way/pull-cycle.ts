@@ -1,8 +1,9 @@
 import { AdapterError } from '../errors'
 import { transformIncoming, transformsRemote } from '../sync/plugin-policy'
-import type { AdapterContext, AutoSync, PullResponse, RefusedRemote, RemoteChange, SyncHost } from '../types'
+import type { AdapterContext, AutoSync, PullResponse, RemoteChange, SyncHost } from '../types'
 import { isPlainObject } from '../validation'
 import { applyPage } from './apply-page'
+import { deadLetterRefused, type RefusedRemote } from './refused-remote'
 import { type AcceptedRemote, checkRemote, type RemoteVerdict } from './remote-input'
 import type { ConflictResolver } from './resolvers'
 import { cursorKey } from './revisions'
@@ -128,7 +129,7 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
       host.storage.announce(outcome.events, outcome.queuedSeq, [userId])
     }
     if (refused.length > 0) {
-      for (const deadLetter of await storage.deadLetters.addRefused(refused)) {
+      for (const deadLetter of await deadLetterRefused(host.storage, refused)) {
         host.emit({ type: 'change-dead-lettered', deadLetter })
       }
       await host.recount()

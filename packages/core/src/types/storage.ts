@@ -216,26 +216,12 @@ export interface DeadLetter {
   direction?: 'push' | 'pull'
 }
 
-/** A remote change this device refused on pull, as `deadLetters.addRefused` stores it. */
-export interface RefusedRemote {
-  table: string
-  key: RecordKey
-  /** What the remote change said, when it said 'put' or 'delete'. Default 'put'. */
-  op?: 'put' | 'delete'
-  reason: string
-  kind: string
-  failedAt: number
-  userId: string | null
-}
-
 /** Changes the backend refused for good: visible, retryable, discardable, never blocking the queue. */
 export interface DeadLetterStore {
   list(options?: { userId?: string | null }): Promise<DeadLetter[]>
   count(options?: { userId?: string | null }): Promise<number>
   /** In one transaction: acknowledges the changes in the outbox and stores them as dead letters. */
   add(entries: ReadonlyArray<Omit<DeadLetter, 'id'>>): Promise<DeadLetter[]>
-  /** Stores remote changes refused on pull (`direction: 'pull'`); the outbox is not touched. */
-  addRefused(entries: readonly RefusedRemote[]): Promise<DeadLetter[]>
   /** Re-queues the record's current state (put, or delete if it is gone) and removes the dead letter. */
   retry(id: string): Promise<void>
   discard(id: string): Promise<void>
