@@ -7,6 +7,7 @@ export default defineConfig({
     'testing-suite': 'src/testing-suite.ts',
     compat: 'src/compat.ts',
     'two-way': 'src/two-way.ts',
+    http: 'src/http.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

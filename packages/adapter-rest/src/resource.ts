@@ -56,7 +56,8 @@ export function resourcePush(options: ResolvedOptions, send: Send): SyncAdapter[
     }
     if (response.ok) return
     const error = statusError(method, url, response, parseJson(text))
-    if (error.retryable || error.kind === 'auth') throw error
+    // A 404 on a record's own path refuses that change alone (core's table makes a 404 a whole-request failure).
+    if (response.status !== 404 && (error.retryable || error.kind === 'auth')) throw error
     return error.message
   }
 

@@ -1,5 +1,5 @@
 import type { AdapterErrorKind, AdapterErrorOptions } from '@autosync/core'
-import { AdapterError } from './core'
+import { AdapterError, classifyHttpStatus, parseRetryAfter } from './core'
 
 /** An `AdapterError` whose message names the adapter; not retryable unless `options` say so. */
 export const failure = (message: string, kind: AdapterErrorKind, options?: Partial<AdapterErrorOptions>) =>
@@ -20,15 +20,6 @@ export const refreshableCodes = new Set([
   'RequestTimeTooSkewed',
 ])
 
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; malformed loses only the timing. */
-export function parseRetryAfter(header: string | null, now: number): number | undefined {
-  if (!header?.trim()) return
-  const seconds = Number(header)
-  if (seconds >= 0) return seconds * 1000
-  const date = /\d\d:\d\d:\d\d/.test(header) ? Date.parse(header) : Number.NaN
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
 /** Maps an S3 answer to an `AdapterError`; the message names method, bucket and status, never the URL's query. */
 export function errorFromResponse(
   response: Response,
@@ -39,24 +30,10 @@ export function errorFromResponse(
   const { code, message } = parseErrorXml(bodyText)
   const detail = `${what.method} in bucket "${what.bucket}" answered ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), what.now)
-  const [kind, retryable, label = '']: [AdapterErrorKind, boolean, string?] =
-    status === 429 || code === 'SlowDown' || code === 'TooManyRequests'
-      ? ['rate-limited', true, 'rate limited: ']
-      : status === 401 || status === 403
-        ? ['auth', false, 'not authorized: ']
-        : // A whole request refused for what no change caused (a missing bucket, a wrong endpoint) fails the
-          // attempt: core backs off and keeps every change pending instead of dead-lettering the queue.
-          status === 404
-          ? ['protocol', true]
-          : status === 408
-            ? ['timeout', true]
-            : status === 409
-              ? ['conflict', false]
-              : status >= 500
-                ? ['server', true]
-                : status === 400 || status === 413 || status === 411
-                  ? ['rejected', false]
-                  : ['protocol', false]
+  const rateLimited = status === 429 || code === 'SlowDown' || code === 'TooManyRequests'
+  // Core's table, except that S3 answers a throttle as 503 SlowDown too.
+  const { kind, retryable } = rateLimited ? classifyHttpStatus(429) : classifyHttpStatus(status)
+  const label = rateLimited ? 'rate limited: ' : kind === 'auth' ? 'not authorized: ' : ''
   const hint = status === 404 ? ' (is the bucket or endpoint wrong?)' : ''
   return failure(label + detail + hint, kind, { retryable, status, retryAfterMs })
 }

@@ -1,4 +1,5 @@
 import { AdapterError } from '../errors'
+import { classifyHttpStatus } from '../http/status'
 import type {
   BackupSnapshot,
   Change,
@@ -33,16 +34,6 @@ export interface MemoryAdapterOptions {
   fault?: AdapterFault
 }
 
-const retryableStatus = new Set([404, 429, 500, 503])
-const kindOfStatus: Record<number, AdapterError['kind']> = {
-  401: 'auth',
-  403: 'auth',
-  404: 'protocol',
-  409: 'conflict',
-  413: 'protocol',
-  429: 'rate-limited',
-}
-
 function faultError(fault: AdapterFault): AdapterError {
   if (fault.type === 'timeout')
     return new AdapterError('[autosync] [memory] Timed out', { kind: 'timeout', retryable: true })
@@ -50,8 +41,7 @@ function faultError(fault: AdapterFault): AdapterError {
     return new AdapterError('[autosync] [memory] Malformed response body', { kind: 'protocol', retryable: true })
   }
   return new AdapterError(`[autosync] [memory] HTTP ${fault.status}`, {
-    kind: kindOfStatus[fault.status] ?? 'server',
-    retryable: retryableStatus.has(fault.status),
+    ...classifyHttpStatus(fault.status),
     status: fault.status,
     ...(fault.retryAfterSeconds === undefined ? {} : { retryAfterMs: fault.retryAfterSeconds * 1_000 }),
   })
