@@ -1,8 +1,8 @@
+import { createFakeClock } from '@autosync/core/testing'
 import { testAdapter } from '@autosync/core/testing/suite'
 import { createSyncServer, createTokenSigner, silentLogger } from '@autosync/server'
 import { afterAll } from 'vitest'
 import { restAdapter } from '../src'
-import { manualClock } from './support'
 import { startFaultProxy } from './support/fault-proxy'
 import { postgresLane, sqliteLane } from './support/server-lanes'
 
@@ -25,8 +25,8 @@ for (const lane of lanes) {
     name: `restAdapter on @autosync/server (${lane.name})`,
     createAdapter({ fault }) {
       // A held request times out when the proxy says it is holding it: no waiting on real time.
-      const clock = manualClock()
-      proxy.onHang = () => clock.fireAll()
+      const clock = createFakeClock()
+      proxy.onHang = () => void clock.runNext()
       return restAdapter({
         baseUrl: proxy.url(fault),
         getToken: ({ userId }) => signer.sign(userId ?? 'anonymous'),

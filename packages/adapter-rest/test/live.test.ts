@@ -1,7 +1,8 @@
+import { createFakeClock } from '@autosync/core/testing'
 import { createSqliteStore, createSyncServer, createTokenSigner, silentLogger } from '@autosync/server'
 import { afterEach, expect, it } from 'vitest'
 import { restAdapter } from '../src'
-import { adapterContext, batchOf, manualClock, put } from './support'
+import { adapterContext, batchOf, put } from './support'
 
 const signer = createTokenSigner('adapter-rest-live-secret-0123456789abcdef')
 const store = createSqliteStore()
@@ -59,7 +60,7 @@ it('hints once connected and after every push of the user, and stops after unsub
 
 it('reconnects with backoff after the server went away and pulls again (hints) once back', async () => {
   const first = await serve()
-  const clock = manualClock()
+  const clock = createFakeClock()
   const adapter = restAdapter({ baseUrl: first.url, clock, random: () => 0, getToken: () => signer.sign('u1') })
   const hints = hintCounter()
   const stop = adapter.subscribe!(adapterContext(), hints.onHint)
@@ -67,12 +68,12 @@ it('reconnects with backoff after the server went away and pulls again (hints) o
   await first.server.close()
   // The stream ended (bye): a reconnect is scheduled on the injected clock, and fails while nobody listens.
   while (clock.pending() === 0) await new Promise((resolve) => setImmediate(resolve))
-  clock.fireAll()
+  await clock.runNext()
   while (clock.pending() === 0) await new Promise((resolve) => setImmediate(resolve))
   expect(hints.count()).toBe(1)
   // The server is back on the same port: the next reconnect connects and hints, so core pulls what it missed.
   await serve(first.port)
-  clock.fireAll()
+  await clock.runNext()
   await hints.reached(2)
   await adapter.push(fromOther('back'), adapterContext({ clientId: 'other' }))
   await hints.reached(3)
@@ -81,7 +82,7 @@ it('reconnects with backoff after the server went away and pulls again (hints) o
 
 it('asks getToken for a fresh token after /events answered 401', async () => {
   const { url } = await serve()
-  const clock = manualClock()
+  const clock = createFakeClock()
   const requests: boolean[] = []
   const adapter = restAdapter({
     baseUrl: url,
@@ -95,7 +96,7 @@ it('asks getToken for a fresh token after /events answered 401', async () => {
   const hints = hintCounter()
   const stop = adapter.subscribe!(adapterContext(), hints.onHint)
   while (clock.pending() === 0) await new Promise((resolve) => setImmediate(resolve))
-  clock.fireAll()
+  await clock.runNext()
   await hints.reached(1)
   expect(requests).toEqual([false, true])
   stop()

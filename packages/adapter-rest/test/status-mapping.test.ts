@@ -1,7 +1,8 @@
 import { AdapterError } from '@autosync/core'
+import { createFakeClock } from '@autosync/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { restAdapter } from '../src'
-import { adapterContext, batchOf, closedPortUrl, manualClock, put } from './support'
+import { adapterContext, batchOf, closedPortUrl, put } from './support'
 import { answer, type ScriptedServer, startScriptedServer } from './support/scripted-server'
 
 let server: ScriptedServer | undefined
@@ -112,12 +113,12 @@ describe('batch mode status mapping', () => {
       arrived = resolve
     })
     server = await startScriptedServer(() => arrived()) // never answers
-    const clock = manualClock()
+    const clock = createFakeClock()
     const pushing = restAdapter({ baseUrl: server.url, clock, timeoutMs: 1234 })
       .push(batchOf([put('notes', 'n1')]), adapterContext())
       .catch((error: unknown) => error)
     await requestArrived
-    clock.fireAll()
+    await clock.runNext()
     const error = await pushing
     expect(error).toMatchObject({ kind: 'timeout', retryable: true })
     expect((error as Error).message).toContain('timed out after 1234 ms')

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util'
+import { createFakeClock } from '@autosync/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { restAdapter } from '../src'
 import {
@@ -6,7 +7,6 @@ import {
   answer,
   batchOf,
   closedPortUrl,
-  manualClock,
   put,
   recordingLogger,
   type ScriptedServer,
@@ -98,14 +98,14 @@ describe('no token, Authorization header or cookie leaves the adapter', () => {
   })
 
   it('timeouts and network failures', async () => {
-    const clock = manualClock()
+    const clock = createFakeClock()
     const hanging = restAdapter({ baseUrl: server.url, getToken: () => canary, clock }).pull!(
       { cursor: 'scenario-hang', limit: 1, userId: 'u1' },
       adapterContext(),
     ).catch((error: unknown) => error)
     while (server.requests.at(-1)?.url.includes('scenario-hang') !== true)
       await new Promise((resolve) => setImmediate(resolve))
-    clock.fireAll()
+    await clock.runNext()
     const timeout = await hanging
     expect(timeout).toMatchObject({ kind: 'timeout' })
     const network = await restAdapter({ baseUrl: await closedPortUrl(), getToken: () => canary, headers: { cookie } })

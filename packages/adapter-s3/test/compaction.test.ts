@@ -1,7 +1,8 @@
 import type { Change, PushBatch } from '@autosync/core'
+import { createFakeClock, type FakeClock } from '@autosync/core/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { s3Adapter } from '../src'
-import { adapterContext, manualClock } from './support/context'
+import { adapterContext } from './support/context'
 import { fold, pullAll } from './support/fold'
 import { accessKeyId, bucket, secretAccessKey, startHarness } from './support/harness'
 
@@ -26,7 +27,7 @@ function batch(userId: string, clientId: string, changes: [string, Record<string
   return { batchId: `b${seq}`, clientId, userId, changes: list }
 }
 
-function device(clock: ReturnType<typeof manualClock>, extra: Partial<Parameters<typeof s3Adapter>[0]> = {}) {
+function device(clock: FakeClock, extra: Partial<Parameters<typeof s3Adapter>[0]> = {}) {
   const timers = { ...clock, now: () => clock.now() }
   return s3Adapter({
     bucket,
@@ -41,8 +42,8 @@ function device(clock: ReturnType<typeof manualClock>, extra: Partial<Parameters
 describe('log reading and compaction', () => {
   it('reads a segment that lands late (writer clock behind) within the settle window, once', async () => {
     const userId = 'late-writer'
-    const clock = manualClock()
-    const behind = manualClock(clock.now() - 30_000)
+    const clock = createFakeClock({ start: Date.now() })
+    const behind = createFakeClock({ start: clock.now() - 30_000 })
     const reader = device(clock)
     await device(clock).push(batch(userId, 'a', [['k1', { v: 1 }]]), adapterContext(userId, 'a'))
     const first = await pullAll(reader, userId, null)
@@ -54,7 +55,7 @@ describe('log reading and compaction', () => {
 
   it('folds old segments into a snapshot; a reader whose cursor points into deleted segments falls back to it', async () => {
     const userId = 'compaction'
-    const clock = manualClock()
+    const clock = createFakeClock({ start: Date.now() })
     const writer = device(clock)
     const push = (changes: [string, Record<string, unknown> | null][]) =>
       writer.push(batch(userId, 'writer', changes), adapterContext(userId, 'writer')).then(() => clock.advance(1_000))
@@ -71,7 +72,7 @@ describe('log reading and compaction', () => {
       ['b', null],
     ])
     await push([['d', { v: 1 }]])
-    clock.advance(settleMs + 1)
+    await clock.advance(settleMs + 1)
     await push([['e', { v: 1 }]]) // newer than the compaction bound: stays in the log
     const segmentsBefore = await harness.keys(`autosync/${userId}/log/`)
     expect(segmentsBefore).toHaveLength(5)
@@ -99,7 +100,7 @@ describe('log reading and compaction', () => {
 
   it('a compaction between two pages of one pull (the listing kept in memory) loses nothing', async () => {
     const userId = 'compaction-mid-pull'
-    const clock = manualClock()
+    const clock = createFakeClock({ start: Date.now() })
     const writer = device(clock)
     const push = (changes: [string, Record<string, unknown> | null][]) =>
       writer.push(batch(userId, 'writer', changes), adapterContext(userId, 'writer')).then(() => clock.advance(1_000))
@@ -111,7 +112,7 @@ describe('log reading and compaction', () => {
     const context = adapterContext(userId, 'reader')
     const first = await reader.pull!({ cursor: null, limit: 1, userId }, context)
     expect(first.hasMore).toBe(true)
-    clock.advance(settleMs + 1)
+    await clock.advance(settleMs + 1)
     expect(await writer.compact(userId, adapterContext(userId, 'writer'))).toBe(4)
     // The reader's next page continues from the listing it kept; the segments in it are gone now.
     const rest = await pullAll(reader, userId, first.cursor, 1)
@@ -127,11 +128,11 @@ describe('log reading and compaction', () => {
 
   it('compacts by itself once the log holds more segments than compactAfterSegments', async () => {
     const userId = 'auto-compaction'
-    const clock = manualClock()
+    const clock = createFakeClock({ start: Date.now() })
     const writer = device(clock, { compactAfterSegments: 3, compactCheckEvery: 1 })
     for (let index = 0; index < 3; index++) {
       await writer.push(batch(userId, 'writer', [[`k${index}`, { v: index }]]), adapterContext(userId, 'writer'))
-      clock.advance(settleMs + 1)
+      await clock.advance(settleMs + 1)
     }
     expect(await harness.keys(`autosync/${userId}/log/`)).toHaveLength(3)
     await writer.push(batch(userId, 'writer', [['k3', { v: 3 }]]), adapterContext(userId, 'writer'))

@@ -1,8 +1,8 @@
 import type { AdapterFaultName } from '@autosync/core/testing'
+import { createFakeClock } from '@autosync/core/testing'
 import { testAdapter } from '@autosync/core/testing/suite'
 import { afterAll } from 'vitest'
 import { s3Adapter } from '../src'
-import { manualClock } from './support/context'
 import { bucket, secretAccessKey, startHarness } from './support/harness'
 import type { InjectedFailure } from './support/verifying-s3'
 
@@ -29,9 +29,9 @@ for (const [name, fault] of Object.entries(faults))
 testAdapter({
   name: 's3Adapter on s3rver behind the verifying layer',
   createAdapter({ fault }) {
-    const clock = manualClock()
+    const clock = createFakeClock({ start: Date.now() })
     // A held request times out when the layer says it is holding it: no waiting on real time.
-    harness.layer.state.onHang = () => clock.fireAll()
+    harness.layer.state.onHang = () => void clock.runNext()
     const name = !fault ? undefined : fault.type === 'http' ? `http-${fault.status}` : fault.type
     return s3Adapter({
       bucket,

@@ -1,8 +1,9 @@
 import type { PushBatch } from '@autosync/core'
 import { type AdapterError, ValidationError } from '@autosync/core'
+import { createFakeClock } from '@autosync/core/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { s3Adapter } from '../src'
-import { adapterContext, manualClock } from './support/context'
+import { adapterContext } from './support/context'
 import { accessKeyId, bucket, secretAccessKey, startHarness } from './support/harness'
 
 const harness = await startHarness()
@@ -111,7 +112,7 @@ describe('push', () => {
   })
 
   it('asks the provider again when temporary credentials are about to expire', async () => {
-    const clock = manualClock()
+    const clock = createFakeClock({ start: Date.now() })
     let calls = 0
     const s3 = adapter({
       clock,
@@ -123,13 +124,13 @@ describe('push', () => {
     await s3.push(batch('expiry'), adapterContext('expiry'))
     await s3.push(batch('expiry'), adapterContext('expiry'))
     expect(calls).toBe(1)
-    clock.advance(9.5 * 60_000)
+    await clock.advance(9.5 * 60_000)
     await s3.push(batch('expiry'), adapterContext('expiry'))
     expect(calls).toBe(2)
   })
 
   it('fails as auth when the device clock is skewed by more than 15 minutes', async () => {
-    const clock = manualClock(Date.now() - 20 * 60_000)
+    const clock = createFakeClock({ start: Date.now() - 20 * 60_000 })
     const error = await failureOf(adapter({ clock }).push(batch('skew'), adapterContext('skew')))
     expect([error?.kind, error?.status]).toEqual(['auth', 403])
     expect(error?.message).toContain('RequestTimeTooSkewed')

@@ -1,8 +1,9 @@
 import { AdapterError } from '@autosync/core'
+import { createFakeClock } from '@autosync/core/testing'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { s3Adapter } from '../src'
-import { adapterContext, manualClock } from './support/context'
+import { adapterContext } from './support/context'
 import { openDevice } from './support/device'
 import { accessKeyId, bucket, secretAccessKey, startHarness } from './support/harness'
 
@@ -66,7 +67,7 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
 
   it('restores a backup and pulls only what was written after it', async () => {
     const userId = 'restore-cursor'
-    const clock = manualClock()
+    const clock = createFakeClock({ start: Date.now() })
     const s3 = adapter({ clock })
     const context = adapterContext(userId, 'writer')
     const put = (key: string) =>
@@ -82,7 +83,7 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
         context,
       )
     await put('before')
-    clock.advance(1_000)
+    await clock.advance(1_000)
     const snapshot = {
       backupId: 'b1',
       clientId: 'writer',
@@ -91,7 +92,7 @@ describe('core two-way sync through the bucket (Node, fake-indexeddb)', () => {
       tables: { notes: [{ id: 'before' }] },
     }
     await s3.backup!(snapshot, context)
-    clock.advance(1_000)
+    await clock.advance(1_000)
     await put('after')
     const restored = await s3.restore!({ userId }, context)
     expect(restored.snapshot).toEqual(snapshot)

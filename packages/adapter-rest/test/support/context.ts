@@ -50,25 +50,3 @@ export function remove(table: string, key: string | number): Change {
 export function batchOf(changes: Change[], batchId = `batch-${++seq}`): PushBatch {
   return { batchId, clientId: 'c1', userId: 'u1', changes }
 }
-
-/** A clock whose timers fire only when the test says so. */
-export function manualClock() {
-  const timers = new Map<number, () => void>()
-  let next = 0
-  return {
-    setTimeout(callback: () => void) {
-      timers.set(++next, callback)
-      return next
-    },
-    clearTimeout(handle: unknown) {
-      timers.delete(handle as number)
-    },
-    fireAll() {
-      for (const [handle, callback] of [...timers]) {
-        timers.delete(handle)
-        callback()
-      }
-    },
-    pending: () => timers.size,
-  }
-}

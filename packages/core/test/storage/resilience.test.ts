@@ -1,8 +1,9 @@
 import { forceCloseDatabase, IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it } from 'vitest'
 import { StorageError } from '../../src/errors'
+import { createFakeClock } from '../../src/testing/fake-clock'
 import type { StorageLifecycleEvent } from '../../src/types'
-import { manualClock, notesTables, openTestStorage } from './test-helpers'
+import { notesTables, openTestStorage } from './test-helpers'
 
 function openRaw(factory: IDBFactory, name: string, version: number): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -58,7 +59,7 @@ describe('storage resilience', () => {
     const factory = new IDBFactory()
     const old = await openRaw(factory, 'blocked', 1)
     // `old` ignores versionchange, as a tab running old code without autosync would.
-    const clock = manualClock()
+    const clock = createFakeClock({ start: 1_000 })
     const opening = openTestStorage({ name: 'blocked', version: 2, indexedDB: factory, clock, blockedTimeoutMs: 5_000 })
     const outcome = opening.then(
       () => 'opened',
@@ -69,11 +70,10 @@ describe('storage resilience', () => {
       settled = true
     })
     // The timer starts when IndexedDB reports the open as blocked.
-    while (clock.pendingTimers() === 0) await new Promise((resolve) => setImmediate(resolve))
-    clock.advance(4_999)
-    await new Promise((resolve) => setImmediate(resolve))
+    while (clock.pending() === 0) await new Promise((resolve) => setImmediate(resolve))
+    await clock.advance(4_999)
     expect(settled).toBe(false)
-    clock.advance(1)
+    await clock.advance(1)
     const error = await outcome
     expect(StorageError.isInstance(error)).toBe(true)
     expect(String(error.message)).toMatch(/blocked by another tab/)
