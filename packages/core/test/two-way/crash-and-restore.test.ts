@@ -23,7 +23,7 @@ describe('crash during apply', () => {
     }
     const device = await backend.openDevice('a')
     restorePut = crashAtPut(6)
-    await expect(device.autoSync.pull()).rejects.toBeDefined()
+    await expect(device.autoSync.pull()).rejects.toThrow('[autosync] [storage] pull failed')
     restorePut?.()
     expect(await device.notes()).toEqual({})
     expect(await device.storage.metadata.get('autosync.pullCursor.memory.u1')).toBeUndefined()
@@ -46,7 +46,7 @@ describe('crash during apply', () => {
     const first = await backend.openDevice('a')
     // A page of five writes eleven values (records, revisions, cursor): the 14th put is inside the second page.
     restorePut = crashAtPut(14)
-    await expect(first.autoSync.pull()).rejects.toBeDefined()
+    await expect(first.autoSync.pull()).rejects.toThrow('[autosync] [storage] pull failed')
     restorePut?.()
     // The first page committed with its cursor; the second did not.
     expect(Object.keys(await first.notes())).toHaveLength(5)
