@@ -75,7 +75,9 @@ describe('the verifying layer in front of s3rver', () => {
     const slow = await signer().fetch(objectUrl('layer/slow.json'), { method: 'PUT', body: '{}' })
     expect([slow.status, slow.headers.get('retry-after')]).toEqual([503, '3'])
     harness.layer.dropResponseAfterStoring((method, path) => method === 'PUT' && path.endsWith('lost.json'))
-    await expect(signer().fetch(objectUrl('layer/lost.json'), { method: 'PUT', body: '{"l":1}' })).rejects.toThrow(TypeError)
+    await expect(signer().fetch(objectUrl('layer/lost.json'), { method: 'PUT', body: '{"l":1}' })).rejects.toThrow(
+      TypeError,
+    )
     expect(await harness.read('layer/lost.json')).toEqual({ l: 1 })
     harness.layer.state.loopListings = true
     try {
