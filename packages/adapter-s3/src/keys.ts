@@ -25,7 +25,7 @@ export function userFolder(options: ResolvedOptions, userId: string | null): str
     userId.length > 256 ||
     isForbiddenUserId(userId)
   ) {
-    throw new ValidationError(`[autosync] [s3] user id ${JSON.stringify(userId)} cannot name a folder`, {
+    throw new ValidationError(`[s3] user id ${JSON.stringify(userId)} cannot name a folder`, {
       field: 'userId',
     })
   }
@@ -42,7 +42,7 @@ export function objectUrl(options: ResolvedOptions, folder: string, key: string,
   const url = new URL(`${base}/${key}${query}`)
   const root = new URL(`${base}/`).pathname
   if (key !== '' && !url.pathname.startsWith(`${root}${folder}/`)) {
-    throw new ValidationError(`[autosync] [s3] object key leaves the user's folder`, { field: 'key' })
+    throw new ValidationError(`[s3] object key leaves the user's folder`, { field: 'key' })
   }
   return url.toString()
 }

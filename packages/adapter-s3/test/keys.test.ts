@@ -37,7 +37,10 @@ describe('keys', () => {
     const options = resolveOptions({ bucket: 'my-bucket', endpoint: 'http://127.0.0.1:9000', credentials })
     const folder = userFolder(options, 'alice')
     expect(() => objectUrl(options, folder, 'autosync/alice/../bob/log/x.json')).toThrow(ValidationError)
-    expect(() => objectUrl(options, folder, 'autosync/bob/log/x.json')).toThrow(/leaves the user's folder/)
+    // One prefix: ValidationError adds "[autosync] " itself.
+    expect(() => objectUrl(options, folder, 'autosync/bob/log/x.json')).toThrow(
+      /^\[autosync\] \[s3\] object key leaves the user's folder$/,
+    )
     for (const userId of ['', '.', '..', 'a/b', 'a\\b', '\u0007', 'x'.repeat(257)]) {
       expect(() => userFolder(options, userId)).toThrow(ValidationError)
     }

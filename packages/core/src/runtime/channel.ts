@@ -27,7 +27,10 @@ export function openChannel<T>(
       try {
         channel.postMessage(message)
       } catch (error) {
-        logger.warn(`[autosync] could not post to other tabs on ${name}`, error)
+        logger.warn(
+          `[autosync] [tabs] could not post to other tabs on "${name}"; they catch up on their next read`,
+          error,
+        )
       }
     },
     close: () => channel.close(),

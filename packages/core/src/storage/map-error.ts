@@ -15,5 +15,7 @@ export function mapStorageError(error: unknown, action: string): AutoSyncError {
   }
   if (name === 'DataCloneError')
     return new ValidationError(`[storage] ${action}: the value cannot be stored`, {}, options)
-  return new StorageError(`[storage] ${action} failed: ${name}: ${(error as Error | undefined)?.message}`, options)
+  const message = (error as Error | undefined)?.message
+  const detail = [name, message].filter(Boolean).join(': ') || 'IndexedDB gave no error to report'
+  return new StorageError(`[storage] ${action} failed: ${detail}`, options)
 }

@@ -61,9 +61,12 @@ export function createTransactionRunner(options: RunnerOptions): RunTransaction 
           await recovered
         }
         options.publish(writer)
-        throw new StorageError(`[storage] ${action}: committed early (await only tx calls)`, {
-          cause: error,
-        })
+        throw new StorageError(
+          `[storage] ${action}: the transaction committed before the callback finished, because it awaited something other than the transaction's own calls (a fetch, a timer, another database); the writes made until then are kept and queued for sync, the rest never ran. Await only the transaction's methods inside storage.transaction(), and do other work before or after it`,
+          {
+            cause: error,
+          },
+        )
       }
       // A failed request aborted the transaction: its own error says more than the follow-up failure.
       throw mapTransactionError(

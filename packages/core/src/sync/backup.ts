@@ -21,7 +21,10 @@ export async function backupSnapshot({
   logger,
 }: BackupRun): Promise<BackupResult> {
   if (!adapter.backup || !adapter.capabilities.backup) {
-    throw new AutoSyncError(`[autosync] ${adapter.name} cannot back up`)
+    throw new AutoSyncError(
+      `[autosync] [sync] the "${adapter.name}" adapter cannot back up (no backup() or capability backup); nothing was sent`,
+      { code: 'backup-unsupported' },
+    )
   }
   const { clientId, userIdField } = storage
   const tables: Record<string, Record<string, unknown>[]> = {}

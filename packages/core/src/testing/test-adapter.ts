@@ -119,7 +119,7 @@ export function testAdapter<A extends SyncAdapter>(options: TestAdapterOptions<A
         new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000)),
       ])
       if (settled) return
-      if (Date.now() > deadline) throw new Error('no live hint arrived')
+      if (Date.now() > deadline) throw new Error(`[autosync] [conformance] no live hint arrived within ${totalMs} ms`)
     }
   }
   async function pushAll(adapter: A, userId: string, changes: Change[]) {

@@ -85,6 +85,9 @@ describe('atomicity', () => {
       })
       .catch((caught) => caught)
     expect(StorageError.isInstance(error)).toBe(true)
+    expect(error.message).toMatch(
+      /^\[autosync\] \[storage\] transaction: the transaction committed before the callback finished, because it awaited something other than the transaction's own calls .*; the writes made until then are kept and queued for sync, the rest never ran\. Await only the transaction's methods inside storage\.transaction\(\)/,
+    )
     expect(await storage.get('notes', 'a')).toBeDefined()
     expect(await storage.get('notes', 'b')).toBeUndefined()
     expect((await storage.outbox.read({ userId: 'u1' })).map((change) => change.key)).toEqual(['a'])

@@ -141,6 +141,11 @@ describe('backup', () => {
       userId: 'u1',
     })
     await expect(autoSync.backup()).rejects.toSatisfy((error) => AutoSyncError.isInstance(error))
+    await expect(autoSync.backup()).rejects.toMatchObject({
+      code: 'backup-unsupported',
+      message:
+        '[autosync] [sync] the "memory" adapter cannot back up (no backup() or capability backup); nothing was sent',
+    })
   })
 })
 
