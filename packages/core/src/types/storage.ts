@@ -233,10 +233,12 @@ export interface MetadataStore {
   set(key: string, value: unknown): Promise<void>
 }
 
+/** The writes of one table, in a transaction or on the storage itself. */
 export interface StorageTransaction<S extends StorageSchema = StorageSchema> {
   get<T extends TableName<S>>(table: T, key: TableKey<S, T>): Promise<TableValue<S, T> | undefined>
   put<T extends TableName<S>>(table: T, value: TableValue<S, T>): Promise<void>
   add<T extends TableName<S>>(table: T, value: TableValue<S, T>): Promise<void>
+  /** Shallow merge into an existing record; records the changed fields. */
   update<T extends TableName<S>>(
     table: T,
     key: TableKey<S, T>,
@@ -246,7 +248,7 @@ export interface StorageTransaction<S extends StorageSchema = StorageSchema> {
   clear<T extends TableName<S>>(table: T): Promise<void>
 }
 
-export interface Storage<S extends StorageSchema = StorageSchema> {
+export interface Storage<S extends StorageSchema = StorageSchema> extends StorageTransaction<S> {
   readonly name: string
   /** Stable id of this browser profile's database, kept in the metadata store. */
   readonly clientId: string
@@ -258,19 +260,8 @@ export interface Storage<S extends StorageSchema = StorageSchema> {
   readonly deadLetters: DeadLetterStore
   readonly metadata: MetadataStore
 
-  get<T extends TableName<S>>(table: T, key: TableKey<S, T>): Promise<TableValue<S, T> | undefined>
   getAll<T extends TableName<S>>(table: T, query?: IDBKeyRange | null, count?: number): Promise<TableValue<S, T>[]>
   count<T extends TableName<S>>(table: T, query?: IDBKeyRange | null): Promise<number>
-  put<T extends TableName<S>>(table: T, value: TableValue<S, T>): Promise<void>
-  add<T extends TableName<S>>(table: T, value: TableValue<S, T>): Promise<void>
-  /** Shallow merge into an existing record; records the changed fields. */
-  update<T extends TableName<S>>(
-    table: T,
-    key: TableKey<S, T>,
-    changes: Partial<TableValue<S, T>>,
-  ): Promise<TableValue<S, T>>
-  delete<T extends TableName<S>>(table: T, key: TableKey<S, T>): Promise<void>
-  clear<T extends TableName<S>>(table: T): Promise<void>
   bulkPut<T extends TableName<S>>(table: T, values: readonly TableValue<S, T>[]): Promise<void>
   /** Several writes as one atomic unit: a throw aborts every one of them. Await only `tx` calls inside. */
   transaction<R>(tables: readonly TableName<S>[], callback: (tx: StorageTransaction<S>) => Promise<R>): Promise<R>
