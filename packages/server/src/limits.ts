@@ -25,8 +25,13 @@ export interface SyncServerLimits {
   streamHeartbeatMs: number
   /** A stream without a hint for this long ends (`event: bye`); the client reconnects. Default 900,000 ms. */
   streamIdleMs: number
-  /** Bytes waiting for a client that does not read before its stream is cut. Default 65,536. */
+  /**
+   * Bytes a live stream may write without its socket draining (kernel buffers included, which hide a client that
+   * stopped reading) before it ends with `bye`. Default 65,536.
+   */
   maxStreamBufferBytes: number
+  /** After a stream ended for its byte budget, how long a client that does not read keeps its socket. Default 5,000. */
+  streamCloseGraceMs: number
   /** Most changes in one push batch. Default 1000. */
   maxChangesPerBatch: number
   /** Largest stored record (its value serialized as JSON), in bytes. Default 1 MiB. */
@@ -46,6 +51,7 @@ export const defaultLimits: SyncServerLimits = Object.freeze({
   streamHeartbeatMs: 25_000,
   streamIdleMs: 900_000,
   maxStreamBufferBytes: 65_536,
+  streamCloseGraceMs: 5_000,
   maxChangesPerBatch: 1000,
   maxRecordBytes: 1024 * 1024,
 })

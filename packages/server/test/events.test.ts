@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTokenSigner } from '../src/auth/token-signer'
 import { defaultLimits, type SyncServerLimits } from '../src/limits'
@@ -105,6 +106,35 @@ describe('a long-lived stream', () => {
 })
 
 describe('a client that never reads', () => {
+  it('over a real socket, whose kernel buffers hide it: its stream ends after the byte budget and frees its place', async () => {
+    // 4 KiB of hints is far less than the kernel buffers of a loopback socket, so writableLength alone stays ~0.
+    const { url, signer } = await start({ maxStreamBufferBytes: 4096, maxStreamsPerUser: 1, streamCloseGraceMs: 50 })
+    const userId = uniqueUser('never-reads')
+    const token = signer.sign(userId)
+    const { port } = new URL(url)
+    const silent = connect({ host: '127.0.0.1', port: Number(port) })
+    await new Promise<void>((resolve) => silent.once('connect', () => resolve()))
+    // Connected and never read from again, as a frozen tab's socket.
+    silent.pause()
+    silent.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`)
+    opened.push({ close: () => silent.destroy() })
+    // The one place of this user is taken: a second stream is refused while the silent one is held.
+    const refused = async () => (await events(url, token)).response.status
+    let status = await refused()
+    for (let tries = 0; status === 200 && tries < 50; tries++) status = await refused()
+    expect(status).toBe(429)
+    let pushes = 0
+    // Each push hints the silent stream (~45 bytes); the budget is passed after ~90 of them.
+    for (let seq = 1; status !== 200 && seq <= 400; seq++) {
+      await push(url, token, batch([change({ seq, key: `k${seq}` })]))
+      pushes = seq
+      if (seq % 20 === 0) status = await refused()
+    }
+    expect(status).toBe(200)
+    expect(pushes).toBeGreaterThan(80)
+    expect(pushes).toBeLessThanOrEqual(140)
+  })
+
   it('is cut once maxStreamBufferBytes wait for it, and its place is freed', async () => {
     // A response whose client stopped reading: everything written stays buffered.
     let buffered = 0
@@ -122,6 +152,7 @@ describe('a client that never reads', () => {
         destroyed = true
       },
       end() {},
+      on() {},
       once() {},
     }
     const live = createHintHub({ maxStreamsPerUser: 8, maxStreams: 8 })

@@ -6,7 +6,9 @@ import type { RouteContext } from './context'
  * `GET /events`: a live stream of hints for the token's user (server-sent events read with `fetch`, since
  * `EventSource` cannot send the Authorization header). It carries no record data: an `event: hint` per committed
  * push of that user, a comment line as heartbeat, and ends cleanly (`event: bye`) on shutdown or after
- * `streamIdleMs` without a hint. A client that does not read is dropped once `maxStreamBufferBytes` are waiting.
+ * `streamIdleMs` without a hint. A stream ends (`bye`) once `maxStreamBufferBytes` were written without the socket
+ * draining, since the kernel's buffers hide a client that stopped reading; a reading client reconnects and pulls, one
+ * that does not read loses its socket `streamCloseGraceMs` later, or at once when that much waits in the process.
  */
 export function handleEvents(context: RouteContext): Promise<void> {
   const { request, response, userId, limits, live } = context
@@ -14,18 +16,34 @@ export function handleEvents(context: RouteContext): Promise<void> {
   let heartbeat: ReturnType<typeof setInterval> | undefined
   let idle: ReturnType<typeof setTimeout> | undefined
   let ended = false
+  let closing = false
+  // Bytes handed to the socket since it last drained: what the kernel may hold for a client that does not read.
+  let sinceDrain = 0
+  response.on('drain', () => {
+    sinceDrain = 0
+  })
   const write = (text: string) => {
     if (ended) return
     response.write(text)
-    // Memory per stream stays bounded: a client that stopped reading is cut, and pulls when it reconnects.
+    sinceDrain += Buffer.byteLength(text)
+    const budget = limits.maxStreamBufferBytes
+    if (!closing && (sinceDrain > budget || response.writableLength > budget)) cut()
+  }
+  /** Memory per stream stays bounded: the stream ends, and a client pulls what it missed when it reconnects. */
+  function cut() {
+    closing = true
     if (response.writableLength > limits.maxStreamBufferBytes) {
       cleanUp()
       response.destroy()
+      return
     }
+    stream.end()
+    const grace = setTimeout(() => response.destroy(), limits.streamCloseGraceMs)
+    response.once('close', () => clearTimeout(grace))
   }
   const restartIdle = () => {
     clearTimeout(idle)
-    idle = setTimeout(() => stream.end(), limits.streamIdleMs)
+    if (!ended) idle = setTimeout(() => stream.end(), limits.streamIdleMs)
   }
   const stream: LiveStream = {
     userId,
