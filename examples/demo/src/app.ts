@@ -10,6 +10,9 @@ const userId = /^[A-Za-z0-9_-]{1,64}$/.test(params.get('user') ?? '') ? (params.
 // `?fast` shortens every timer so the backoff, breaker and drain can be watched in seconds (and tested).
 const fast = params.has('fast')
 const batchSize = Number(params.get('batchSize')) || undefined
+// `?realtime` pushes as soon as the previous push ended (bufferMs and minIntervalMs 0): edits reach the other device
+// in tens of milliseconds, at the cost of one push request per burst of writes instead of one per 5 s.
+const realTime = params.has('realtime')
 // `?device=2` is a second device in the same browser: its own IndexedDB database, so its own outbox and cursor.
 const device = params.get('device') === '2' ? 2 : 1
 
@@ -34,6 +37,7 @@ const autoSync = createAutoSync({
   // Pulls what other devices wrote (live hints when the adapter streams them); last write wins a conflict.
   plugins: [twoWay()],
   ...(batchSize ? { batchSize } : {}),
+  ...(realTime ? { bufferMs: 0, minIntervalMs: 0 } : {}),
   ...(fast
     ? {
         bufferMs: 200,
@@ -52,7 +56,7 @@ mountDevtools(autoSync, { initialOpen: params.has('devtools'), ...(devtoolsSlot 
 
 const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const link = (query: Record<string, string | undefined>) =>
-  `?${new URLSearchParams(Object.entries({ ...query, ...(fast ? { fast: '' } : {}) }).filter(([, value]) => value !== undefined) as [string, string][])}`
+  `?${new URLSearchParams(Object.entries({ ...query, ...(fast ? { fast: '' } : {}), ...(realTime ? { realtime: '' } : {}) }).filter(([, value]) => value !== undefined) as [string, string][])}`
 element('user').textContent = userId
 element('device').textContent = `device ${device}`
 element<HTMLAnchorElement>('other-user').href = link({
@@ -62,6 +66,15 @@ element<HTMLAnchorElement>('other-user').href = link({
 const otherDevice = element<HTMLAnchorElement>('other-device')
 otherDevice.href = link({ user: userId, device: device === 1 ? '2' : undefined })
 otherDevice.textContent = device === 1 ? 'a second device' : 'device 1'
+// The engine's timers are fixed when it is created: the toggle reloads the page with or without `?realtime`.
+const realTimeToggle = element<HTMLInputElement>('realtime')
+realTimeToggle.checked = realTime
+realTimeToggle.addEventListener('change', () => {
+  const next = new URLSearchParams(location.search)
+  if (realTimeToggle.checked) next.set('realtime', '')
+  else next.delete('realtime')
+  location.search = next.toString()
+})
 
 async function addNotes(texts: string[]) {
   const now = Date.now()

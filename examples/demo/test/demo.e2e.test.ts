@@ -366,3 +366,35 @@ it('two devices: a note typed on one appears on the other, and an offline edit c
     await demo.kill('SIGTERM')
   }
 })
+
+it('the Real-time checkbox reloads with ?realtime, the device link keeps it, and every note arrives exactly once', async () => {
+  const database = `sqlite:${join(workDir, 'realtime.db')}`
+  const demo = await startDemoProcess({ ...built, database, port: 0, cwd: workDir })
+  const one = await browser.context.newPage()
+  const two = await browser.context.newPage()
+  try {
+    await openDemo(one, `${demo.origin}/?user=live`)
+    expect(await one.locator('#realtime').isChecked()).toBe(false)
+    await Promise.all([one.waitForURL(/realtime/), one.locator('#realtime').check()])
+    await one.locator('#user').getByText('live').waitFor()
+    expect(await one.locator('#realtime').isChecked()).toBe(true)
+    const secondDevice = await one.locator('#other-device').getAttribute('href')
+    expect(secondDevice).toMatch(/device=2.*realtime|realtime.*device=2/)
+    await openDemo(two, `${demo.origin}/${secondDevice}`)
+    expect(await two.locator('#realtime').isChecked()).toBe(true)
+    const texts = ['live 1', 'live 2', 'live 3', 'live 4', 'live 5']
+    for (const text of texts) {
+      await one.fill('#note-text', text)
+      await one.press('#note-text', 'Enter')
+      await one.locator('#local-notes').getByText(text).waitFor()
+    }
+    await two.locator('#local-notes').getByText('live 5').waitFor({ timeout: 60_000 })
+    // Every note exactly once.
+    const shown = await two.locator('#local-notes li span').allTextContents()
+    expect([...shown].sort()).toEqual(texts)
+  } finally {
+    await one.close()
+    await two.close()
+    await demo.kill('SIGTERM')
+  }
+})

@@ -14,9 +14,11 @@ export interface AttemptSettings extends FailurePolicy {
   batchSize: number
 }
 
-/** What one attempt did, for `onEnded`. */
+/** What one attempt did, for `outcomeOf`. */
 interface Run {
   manual: boolean
+  /** A pull on its own (a hint): no push, and it moves neither the push throttle nor the last sync time. */
+  pullOnly: boolean
   startedAt: number
   done: number
   error?: unknown
@@ -32,18 +34,8 @@ export function createAttempts(engine: Engine, settings: AttemptSettings) {
   let flight: Promise<void> | undefined
   let controller: AbortController | undefined
 
-  /** The outcome for the scheduler, with the lifecycle events and logs that go with it. */
-  function outcomeOf(run: Run, end: number): AttemptOutcome {
-    const { error } = run
-    if (error === undefined) {
-      const recovered = scheduler.state.breakerOpen
-      scheduler.report({ lastSyncTime: end, progress: null, lastError: run.refused ?? null })
-      void storage.metadata.set(metadataKey(scheduler.state.userId), end).catch(() => {})
-      logger.info(`${log} Sync completed successfully`)
-      emit({ type: 'sync-succeeded', changes: run.done, durationMs: end - run.startedAt, at: end })
-      if (recovered) emit({ type: 'sync-enabled', reason: run.manual ? 'sync-now' : 'recovered', at: end })
-      return { outcome: 'succeeded' }
-    }
+  /** A failure's outcome: an auth pause, or one more failure with its backoff or the breaker's recovery time. */
+  function failureOf(error: unknown, end: number): AttemptOutcome {
     const info = errorInfo(error, end)
     scheduler.report({ lastError: info, progress: null })
     if (AdapterError.isInstance(error) && error.kind === 'auth') {
@@ -56,16 +48,44 @@ export function createAttempts(engine: Engine, settings: AttemptSettings) {
     return { outcome: 'failed', ...afterFailure(failures, error, end, settings) }
   }
 
+  /** After the scheduler counted a failure: the events that say when the next try is. */
+  function announceFailure(outcome: AttemptOutcome, end: number): void {
+    if (outcome.outcome !== 'failed') return
+    const error = scheduler.status().lastError!
+    const { nextSyncAt } = scheduler.status()
+    emit({ type: 'sync-failed', error, consecutiveFailures: scheduler.state.failures, nextSyncAt, at: end })
+    const { disabledUntil } = outcome
+    if (disabledUntil !== null) emit({ type: 'sync-disabled', reason: 'circuit-breaker', disabledUntil, at: end })
+  }
+
+  /** The outcome of an attempt for the scheduler, with the lifecycle events and logs that go with it. */
+  function outcomeOf(run: Run, end: number): AttemptOutcome {
+    if (run.error !== undefined) return failureOf(run.error, end)
+    if (run.pullOnly) return { outcome: 'succeeded' }
+    const recovered = scheduler.state.breakerOpen
+    scheduler.report({ lastSyncTime: end, progress: null, lastError: run.refused ?? null })
+    void storage.metadata.set(metadataKey(scheduler.state.userId), end).catch(() => {})
+    logger.info(`${log} Sync completed successfully`)
+    emit({ type: 'sync-succeeded', changes: run.done, durationMs: end - run.startedAt, at: end })
+    if (recovered) emit({ type: 'sync-enabled', reason: run.manual ? 'sync-now' : 'recovered', at: end })
+    return { outcome: 'succeeded' }
+  }
+
   /** Pushes (after a first pull on a backend without conditional writes), then pulls and pushes what it settled. */
   async function work(signal: AbortSignal, run: Run): Promise<void> {
     const { userId, latestSeq, countedSeq, pendingChanges } = scheduler.state
+    const puller = extensions.puller()
+    const context = { signal, userId, clientId: storage.clientId, logger }
+    if (run.pullOnly) {
+      await puller?.pullCycle?.(context)
+      return
+    }
     const untilSeq = latestSeq || Number.POSITIVE_INFINITY
     // A count taken since the last capture is exact: no need to walk the whole outbox again.
     const total = countedSeq === latestSeq ? pendingChanges : await storage.outbox.count({ userId })
     emit({ type: 'sync-started', changes: total, at: run.startedAt })
     if (total > 0) logger.info(`${log} Syncing ${total} changes to cloud...`)
     scheduler.report({ progress: { total, done: 0, batches: 0 } })
-    const context = { signal, userId, clientId: storage.clientId, logger }
     const push = (until: number) =>
       pushBacklog({
         engine,
@@ -79,7 +99,6 @@ export function createAttempts(engine: Engine, settings: AttemptSettings) {
           scheduler.report({ lastError: run.refused })
         },
       })
-    const puller = extensions.puller()
     // Changes a pull queued were captured after the attempt started: this attempt pushes them too.
     const afterPull = () => scheduler.state.latestSeq || untilSeq
     run.done = await push(puller?.pullFirst && (await puller.pullCycle!(context)) ? afterPull() : untilSeq)
@@ -92,15 +111,19 @@ export function createAttempts(engine: Engine, settings: AttemptSettings) {
     }
   }
 
-  async function attempt(manual: boolean): Promise<void> {
+  /**
+   * One sync, the only one in flight: `manual` bypasses the schedule (a second manual one waits for the running one),
+   * `pullOnly` pulls at once after a hint (skipped while another sync runs: the wanted pull runs after it).
+   */
+  async function attempt(manual: boolean, pullOnly = false): Promise<void> {
     if (flight) {
       if (manual) await flight.then(() => attempt(true))
       return
     }
     const abort = new AbortController()
     controller = abort
-    const run: Run = { manual, startedAt: clock.now(), done: 0 }
-    scheduler.dispatch({ type: 'attempt-started' })
+    const run: Run = { manual, pullOnly, startedAt: clock.now(), done: 0 }
+    scheduler.dispatch({ type: 'attempt-started', pullOnly })
     flight = work(abort.signal, run).catch((caught) => {
       run.error = caught ?? new Error('[autosync] [sync] the attempt failed without an error to report')
     })
@@ -109,24 +132,13 @@ export function createAttempts(engine: Engine, settings: AttemptSettings) {
     const end = clock.now()
     if (abort.signal.aborted) {
       scheduler.report({ progress: null })
-      scheduler.dispatch({ type: 'attempt-ended', at: end, outcome: 'aborted' })
+      scheduler.dispatch({ type: 'attempt-ended', at: end, pullOnly, outcome: 'aborted' })
     } else {
       const outcome = outcomeOf(run, end)
-      scheduler.dispatch({ type: 'attempt-ended', at: end, ...outcome })
-      if (outcome.outcome === 'failed') {
-        const { disabledUntil } = outcome
-        const info = scheduler.status().lastError!
-        emit({
-          type: 'sync-failed',
-          error: info,
-          consecutiveFailures: scheduler.state.failures,
-          nextSyncAt: scheduler.status().nextSyncAt,
-          at: end,
-        })
-        if (disabledUntil !== null) emit({ type: 'sync-disabled', reason: 'circuit-breaker', disabledUntil, at: end })
-      }
+      scheduler.dispatch({ type: 'attempt-ended', at: end, pullOnly, ...outcome })
+      announceFailure(outcome, end)
     }
-    await engine.recount()
+    if (!pullOnly) await engine.recount()
   }
 
   return {

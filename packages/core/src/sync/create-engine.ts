@@ -54,6 +54,7 @@ export function createEngine(options: AutoSyncOptions, plugins: readonly SyncPlu
     logger,
     isLeader: () => tabs.isLeader(),
     onDue: () => void attempts.attempt(false),
+    onPullDue: () => void attempts.attempt(false, true),
   })
   const recount = createPendingCounter(
     storage,

@@ -1,4 +1,3 @@
-import { AutoSyncError } from '../errors'
 import type { StorageAccess, SyncHost } from '../types'
 import type { Engine } from './engine'
 
@@ -20,13 +19,7 @@ export function createHost(engine: Engine, storage: StorageAccess | undefined, a
     report: scheduler.report,
     recount: () => engine.recount(),
     abort,
-    get storage() {
-      if (storage) return storage
-      throw new AutoSyncError(
-        `[autosync] [sync] this extension writes to the storage itself and needs one from openStorage() of @autosync/core; "${engine.storage.name}" is not`,
-        { code: 'storage-not-extensible' },
-      )
-    },
+    storage,
     clock,
     logger: engine.logger,
   }

@@ -28,7 +28,7 @@ export interface ScheduleState {
   /** Set on reconnect: a sync of anything pending at this jittered time. */
   reconnectAt: number | null
   pendingChanges: number
-  /** Two-way sync: a pull is wanted at this time (after start, a live hint, the page becoming visible). */
+  /** Two-way sync: a pull is wanted since this time (after start, a live hint, the page becoming visible). */
   pullAt?: number | null
   /** Two-way sync is on: reconnects and the periodic timer sync even with nothing pending. */
   pulls?: boolean
@@ -62,9 +62,27 @@ export function planNextSync(state: ScheduleState, settings: ScheduleSettings): 
     const bufferAt = Math.min(state.burstLast + settings.bufferMs, state.burstFirst + settings.maxBufferMs)
     return { phase: throttleAt > bufferAt ? 'throttled' : 'buffering', at: notBefore(bufferAt) }
   }
-  if (state.pullAt != null) return { phase: 'idle', at: notBefore(state.pullAt) }
   if (settings.periodicSyncMs > 0 && (state.pendingChanges > 0 || state.pulls)) {
     return { phase: 'idle', at: notBefore(state.periodicFrom + settings.periodicSyncMs) }
   }
   return { phase: 'idle', at: null }
+}
+
+/**
+ * A wanted pull runs at once: `bufferMs` and `minIntervalMs` govern pushes only, never the receiving side. It waits
+ * while a sync runs (then runs once more, however many hints came), and while backoff, the breaker, an auth pause,
+ * a disabled engine or being offline hold every sync back.
+ */
+export function pullDue(state: ScheduleState): boolean {
+  return (
+    Boolean(state.pulls) &&
+    state.pullAt != null &&
+    state.started &&
+    !state.inFlight &&
+    state.enabled &&
+    state.online &&
+    !state.authPaused &&
+    state.retryAt === null &&
+    state.disabledUntil === null
+  )
 }

@@ -1,6 +1,6 @@
 import type { Clock, Logger, SyncStatus } from '../types'
 import { deriveStatus } from './derive-status'
-import { planNextSync, type ScheduleSettings } from './schedule'
+import { planNextSync, pullDue, type ScheduleSettings } from './schedule'
 import { type EngineState, reduce, type StateEvent } from './state'
 import { createStatusStore } from './status-store'
 
@@ -12,6 +12,8 @@ export interface SchedulerOptions {
   isLeader(): boolean
   /** The one timer fired: an automatic attempt is due. */
   onDue(): void
+  /** A wanted pull may run now (see `pullDue`). */
+  onPullDue(): void
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>
@@ -24,6 +26,7 @@ export function createScheduler(options: SchedulerOptions) {
   const { clock, settings, isLeader } = options
   let state = options.initial
   let timer: unknown
+  let pullQueued = false
 
   const own = () => deriveStatus(state, planNextSync(state, settings), isLeader(), clock.now())
   // The seed's key order: the fields the state does not give sit around the derived ones.
@@ -44,6 +47,14 @@ export function createScheduler(options: SchedulerOptions) {
     if (state.started && at !== null) timer = clock.setTimeout(() => fire(at), at - clock.now())
     // A follower shows the leader's status once it has heard from it.
     if (next.isLeader || !state.mirrored) status.set(next)
+    // Right after this dispatch, not inside it: the pull run dispatches too. Only the leader pulls.
+    if (!pullQueued && pullDue(state) && next.isLeader) {
+      pullQueued = true
+      queueMicrotask(() => {
+        pullQueued = false
+        if (pullDue(state) && isLeader()) options.onPullDue()
+      })
+    }
   }
 
   function fire(at: number): void {

@@ -34,8 +34,9 @@ export type StateEvent =
   /** The active user's outbox holds changes at start or after a switch: they open a burst. */
   | { type: 'backlog-found'; at: number }
   | { type: 'online-changed'; online: boolean; reconnectAt: number | null }
-  | { type: 'attempt-started' }
-  | ({ type: 'attempt-ended'; at: number } & AttemptOutcome)
+  /** `pullOnly`: a pull on its own (a hint, a visible page) takes the wanted pull and leaves the push burst alone. */
+  | { type: 'attempt-started'; pullOnly?: boolean }
+  | ({ type: 'attempt-ended'; at: number; pullOnly?: boolean } & AttemptOutcome)
   | { type: 'enabled-changed'; enabled: boolean }
   /** `syncNow()` or `setEnabled(true)`: an auth pause ends, the app says the user signed in. */
   | { type: 'auth-resumed' }
@@ -115,6 +116,7 @@ export function reduce(state: EngineState, event: StateEvent): EngineState {
     case 'online-changed':
       return { ...state, online: event.online, reconnectAt: event.reconnectAt }
     case 'attempt-started':
+      if (event.pullOnly) return { ...state, inFlight: true, pullAt: null }
       return {
         ...state,
         inFlight: true,
@@ -149,8 +151,10 @@ export function reduce(state: EngineState, event: StateEvent): EngineState {
 function ended(state: EngineState, event: Extract<StateEvent, { type: 'attempt-ended' }>): EngineState {
   const idle = { ...state, inFlight: false }
   if (event.outcome === 'aborted') return idle
-  const timing = { lastEndedAt: event.at, periodicFrom: event.at }
+  // A pull on its own moves neither the push throttle nor a success's reset of failures: only pushes do.
+  const timing = event.pullOnly ? { periodicFrom: event.at } : { lastEndedAt: event.at, periodicFrom: event.at }
   if (event.outcome === 'succeeded') {
+    if (event.pullOnly) return { ...idle, ...timing }
     return { ...idle, ...timing, failures: 0, breakerOpen: false, retryAt: null, disabledUntil: null }
   }
   // An auth failure pauses without counting toward the breaker.

@@ -52,6 +52,12 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
         )
       }
       const access = host.storage
+      if (!access) {
+        throw new AutoSyncError(
+          `[autosync] [two-way] twoWay() writes pulled records in its own transactions and needs a storage from openStorage() of @autosync/core; "${storage.name}" is not one`,
+          { code: 'storage-not-extensible' },
+        )
+      }
       let totals = { applied: 0, conflicts: 0 }
       let failure: unknown
       let pulled = false
@@ -59,7 +65,7 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
       const pullCycle = async (context: Parameters<typeof pullAll>[1]) => {
         pulled = false
         try {
-          const outcome = await pullAll({ autoSync, host, resolve, pageSize }, context)
+          const outcome = await pullAll({ autoSync, host, access, resolve, pageSize }, context)
           totals.applied += outcome.applied
           totals.conflicts += outcome.conflicts
           pulled = true
@@ -109,7 +115,7 @@ export function twoWay(options: TwoWayOptions = {}): SyncPlugin {
         pullFirst: !adapter.capabilities.conditionalWrites,
         pull,
         async restore(restoreOptions) {
-          const outcome = await restoreBackup(autoSync, host, restoreOptions)
+          const outcome = await restoreBackup(autoSync, host, access, restoreOptions)
           await pull()
           return outcome
         },

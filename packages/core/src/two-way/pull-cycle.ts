@@ -1,6 +1,6 @@
 import { AdapterError } from '../errors'
 import { transformIncoming, transformsRemote } from '../sync/plugin-policy'
-import type { AdapterContext, AutoSync, PullResponse, RemoteChange, SyncHost } from '../types'
+import type { AdapterContext, AutoSync, PullResponse, RemoteChange, StorageAccess, SyncHost } from '../types'
 import { isPlainObject } from '../validation'
 import { applyPage } from './apply-page'
 import { deadLetterRefused, type RefusedRemote } from './refused-remote'
@@ -12,6 +12,7 @@ import { cursorKey } from './revisions'
 export interface PullSetup {
   autoSync: AutoSync
   host: SyncHost
+  access: StorageAccess
   resolve: ConflictResolver
   pageSize: number
 }
@@ -63,7 +64,7 @@ const remoteOf = (accepted: AcceptedRemote, input: unknown): RemoteChange => ({
 function verdictOf(setup: PullSetup, input: unknown, withPlugins: boolean): RemoteVerdict | 'dropped' {
   const { host } = setup
   const userId = host.userId
-  const verdict = checkRemote(host.storage.context, userId, input)
+  const verdict = checkRemote(setup.access.context, userId, input)
   if (!withPlugins || !('accepted' in verdict)) return verdict
   const context = { userId, clientId: setup.autoSync.storage.clientId }
   let transformed: RemoteChange | null
@@ -78,7 +79,7 @@ function verdictOf(setup: PullSetup, input: unknown, withPlugins: boolean): Remo
       key,
     }
   }
-  return transformed === null ? 'dropped' : checkRemote(host.storage.context, userId, transformed)
+  return transformed === null ? 'dropped' : checkRemote(setup.access.context, userId, transformed)
 }
 
 /** Pulls every page after the persisted cursor, each applied with its cursor in one transaction. */
@@ -121,15 +122,15 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
       }
     }
     const outcome = await applyPage(
-      { access: host.storage, clientId: storage.clientId, userId, resolve: setup.resolve, cursorKey: key, logger },
+      { access: setup.access, clientId: storage.clientId, userId, resolve: setup.resolve, cursorKey: key, logger },
       accepted,
       page.cursor,
     )
     if (outcome.events.length > 0 || outcome.queuedSeq !== undefined) {
-      host.storage.announce(outcome.events, outcome.queuedSeq, [userId])
+      setup.access.announce(outcome.events, outcome.queuedSeq, [userId])
     }
     if (refused.length > 0) {
-      for (const deadLetter of await deadLetterRefused(host.storage, refused)) {
+      for (const deadLetter of await deadLetterRefused(setup.access, refused)) {
         host.emit({ type: 'change-dead-lettered', deadLetter })
       }
       await host.recount()

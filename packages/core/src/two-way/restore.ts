@@ -3,7 +3,7 @@ import { metadataStore } from '../storage/constants'
 import { acknowledgeIn, foldOutbox } from '../storage/outbox'
 import { ownerOf } from '../storage/prepare'
 import { walkCursor } from '../storage/request'
-import type { AutoSync, RestoreOptions, RestoreOutcome, StorageEvent, SyncHost } from '../types'
+import type { AutoSync, RestoreOptions, RestoreOutcome, StorageAccess, StorageEvent, SyncHost } from '../types'
 import { checkRemote } from './remote-input'
 import { cursorKey } from './revisions'
 import { writeAll } from './write-all'
@@ -17,6 +17,7 @@ const restoreError = (message: string, code: string) => new AutoSyncError(`[auto
 export async function restoreBackup(
   autoSync: AutoSync,
   host: SyncHost,
+  access: StorageAccess,
   options: RestoreOptions = {},
 ): Promise<RestoreOutcome> {
   const { storage, adapter } = autoSync
@@ -42,7 +43,6 @@ export async function restoreBackup(
     const which = options.backupId === undefined ? 'no backup of this user' : `no backup "${options.backupId}"`
     throw restoreError(`the "${adapter.name}" adapter has ${which}; nothing was changed`, 'backup-not-found')
   }
-  const access = host.storage
   const { context: writeContext } = access
   const tables = storage.syncedTables
   const records = tables.map((table) =>

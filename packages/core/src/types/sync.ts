@@ -154,8 +154,11 @@ export interface SyncHost {
   abort(): Promise<void>
   /** The engine's plugins in order, for an extension that applies their hooks (`transformRemote` on pull). */
   readonly plugins: readonly SyncPlugin[]
-  /** The storage's connection, validation context and event delivery, for an extension's own transactions. */
-  readonly storage: StorageAccess
+  /**
+   * The storage's connection, validation context and event delivery, for an extension's own transactions;
+   * `undefined` when the engine's storage is not one from `openStorage()` (a hand-made `Storage`).
+   */
+  readonly storage: StorageAccess | undefined
   readonly clock: Clock
   readonly logger: Logger
 }

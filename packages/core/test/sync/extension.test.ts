@@ -53,7 +53,7 @@ describe('the typed engine extension', () => {
     const host = recording.host()!
     expect(host).toMatchObject({ userId: 'u1', started: true })
     expect(host.isLeader()).toBe(true)
-    expect(host.storage.context.tables.has('notes')).toBe(true)
+    expect(host.storage?.context.tables.has('notes')).toBe(true)
     await fixture.autoSync.switchUser('u2')
     expect(host.userId).toBe('u2')
   })
@@ -107,7 +107,7 @@ describe('the typed engine extension', () => {
       expect.objectContaining({
         code: 'storage-not-extensible',
         message:
-          '[autosync] [sync] this extension writes to the storage itself and needs one from openStorage() of @autosync/core; "app" is not',
+          '[autosync] [two-way] twoWay() writes pulled records in its own transactions and needs a storage from openStorage() of @autosync/core; "app" is not one',
       }),
     )
   })

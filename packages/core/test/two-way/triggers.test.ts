@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { AdapterError } from '../../src/errors'
 import { createBackend } from './devices'
 
 let backend: Awaited<ReturnType<typeof createBackend>>
@@ -17,7 +18,7 @@ describe('pull triggers', () => {
     expect(device.autoSync.getStatus().lastPullTime).toBe(backend.clock.now())
   })
 
-  it('pulls on a live hint at once, or minIntervalMs after the last pull ended', async () => {
+  it('pulls on every live hint at once: the push throttle never governs the receiving side', async () => {
     backend = await createBackend({ engine: { minIntervalMs: 5_000 } })
     const device = await backend.openDevice('a')
     await device.autoSync.start()
@@ -25,15 +26,73 @@ describe('pull triggers', () => {
     backend.adapter.writeRemote('u1', remoteNote('at-once'))
     await backend.clock.advance(0)
     expect(Object.keys(await device.notes())).toEqual(['at-once'])
-    const pulledAt = backend.clock.now()
+    // 100 ms after that pull, well inside minIntervalMs: the next hint pulls at once too.
     await backend.clock.advance(100)
-    backend.adapter.writeRemote('u1', remoteNote('throttled'))
+    backend.adapter.writeRemote('u1', remoteNote('right-after'))
     await backend.clock.advance(0)
-    expect(Object.keys(await device.notes())).toEqual(['at-once'])
-    await backend.clock.advance(pulledAt + 4_999 - backend.clock.now())
-    expect(Object.keys(await device.notes())).toEqual(['at-once'])
+    expect(Object.keys(await device.notes()).sort()).toEqual(['at-once', 'right-after'])
+  })
+
+  it('coalesces hints: one pull in flight and one queued behind it, however many hints came', async () => {
+    let hold: (() => void) | undefined
+    let pulls = 0
+    backend = await createBackend({
+      adapter: {
+        onPull: () => {
+          pulls++
+          if (pulls === 2) return new Promise<void>((resolve) => (hold = resolve))
+        },
+      },
+    })
+    const device = await backend.openDevice('a')
+    await device.autoSync.start()
+    await backend.clock.advance(0)
+    expect(pulls).toBe(1)
+    backend.adapter.writeRemote('u1', remoteNote('first'))
+    await backend.clock.flush()
+    expect(pulls).toBe(2)
+    // Five hints while that pull is held: they become one pull after it, which brings all five.
+    for (const id of ['h1', 'h2', 'h3', 'h4', 'h5']) backend.adapter.writeRemote('u1', remoteNote(id))
+    await backend.clock.flush()
+    expect(pulls).toBe(2)
+    hold!()
+    await backend.clock.advance(0)
+    expect(pulls).toBe(3)
+    expect(Object.keys(await device.notes()).sort()).toEqual(['first', 'h1', 'h2', 'h3', 'h4', 'h5'])
+  })
+
+  it('a pull run leaves the push throttle alone, and waits out a backoff like every sync', async () => {
+    backend = await createBackend({ engine: { minIntervalMs: 5_000, bufferMs: 0 } })
+    const device = await backend.openDevice('a')
+    await device.autoSync.start()
+    await backend.clock.advance(10_000)
+    await device.storage.put('notes', { id: 'local-1', userId: 'u1' })
+    await backend.clock.advance(0)
+    expect(Object.keys(backend.serverNotes())).toEqual(['local-1'])
+    const pushedAt = backend.clock.now()
+    // A hint-driven pull 1 s later does not restart the 5 s throttle of pushes.
+    await backend.clock.advance(1_000)
+    backend.adapter.writeRemote('u1', remoteNote('hinted'))
+    await backend.clock.advance(0)
+    await device.storage.put('notes', { id: 'local-2', userId: 'u1' })
+    await backend.clock.advance(pushedAt + 4_999 - backend.clock.now())
+    expect(Object.keys(backend.serverNotes()).sort()).toEqual(['hinted', 'local-1'])
     await backend.clock.advance(1)
-    expect(Object.keys(await device.notes()).sort()).toEqual(['at-once', 'throttled'])
+    expect(Object.keys(backend.serverNotes()).sort()).toEqual(['hinted', 'local-1', 'local-2'])
+    // In backoff, a hint waits for the retry instead of hammering a failing backend.
+    const failing = device.autoSync.adapter.pull!
+    device.autoSync.adapter.pull = async () => {
+      throw new AdapterError('[autosync] [memory] HTTP 503', { kind: 'server', retryable: true, status: 503 })
+    }
+    backend.adapter.writeRemote('u1', remoteNote('during-outage'))
+    await backend.clock.advance(0)
+    expect(device.autoSync.getStatus()).toMatchObject({ phase: 'backoff', consecutiveFailures: 1 })
+    device.autoSync.adapter.pull = failing
+    backend.adapter.writeRemote('u1', remoteNote('still-waiting'))
+    await backend.clock.advance(0)
+    expect(Object.keys(await device.notes())).not.toContain('still-waiting')
+    await backend.clock.advance(device.autoSync.getStatus().nextSyncAt! - backend.clock.now())
+    expect(Object.keys(await device.notes())).toEqual(expect.arrayContaining(['during-outage', 'still-waiting']))
   })
 
   it('without live hints, the periodic timer pulls with nothing pending', async () => {
