@@ -111,6 +111,8 @@ function refreshServer() {
 function describe(status: SyncStatus): string {
   const parts = [`phase: ${status.phase}`, `pending: ${status.pendingChanges}`]
   if (status.consecutiveFailures) parts.push(`failures: ${status.consecutiveFailures}`)
+  // Refused for good: they never sync by themselves, so the line says where to act on them.
+  if (status.deadLetters) parts.push(`dead letters: ${status.deadLetters} (see devtools)`)
   if (status.disabledUntil && status.isEnabled === false && status.phase === 'disabled') {
     // The circuit breaker is open: say why nothing happens and what brings it back now.
     const until = new Date(status.disabledUntil).toLocaleTimeString()

@@ -46,6 +46,14 @@ describe('batch mode status mapping', () => {
     )
   })
 
+  it('422 idempotency-key-reused is a retryable protocol failure: a batch the server never refused is no dead letter', async () => {
+    const error = await pushAgainst(422, {
+      error: { code: 'idempotency-key-reused', message: 'this batchId was already used with a different body' },
+    })
+    expect(error).toMatchObject({ kind: 'protocol', retryable: true, status: 422 })
+    expect((error as Error).message).toMatch(/answered 422 idempotency-key-reused$/)
+  })
+
   it('reads Retry-After as seconds on 429', async () => {
     const error = await pushAgainst(
       429,

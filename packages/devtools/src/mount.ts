@@ -36,7 +36,13 @@ export function mountDevtools(autoSync: AutoSync, options: DevtoolsOptions = {})
 
   const showStatus = (status: SyncStatus) => {
     toggle.setAttribute('data-phase', status.phase)
-    label.textContent = status.pendingChanges > 0 ? `autosync · ${status.pendingChanges}` : 'autosync'
+    // Changes the backend refused for good need a person: the badge says so whatever the phase.
+    const dead = status.deadLetters ?? 0
+    toggle.toggleAttribute('data-dead-letters', dead > 0)
+    const parts = ['autosync']
+    if (status.pendingChanges > 0) parts.push(String(status.pendingChanges))
+    if (dead > 0) parts.push(`${dead} dead ${dead === 1 ? 'letter' : 'letters'}`)
+    label.textContent = parts.join(' · ')
   }
   showStatus(autoSync.getStatus())
   const unsubscribe = autoSync.subscribe(showStatus)

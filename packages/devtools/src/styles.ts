@@ -30,4 +30,4 @@ export const hostCss = `:host{all:initial;--as-bg:#fff;--as-fg:#1f2328;--as-mute
 .toggle[data-phase=idle] .dot{background:var(--as-ok)}
 .toggle[data-phase=buffering] .dot,.toggle[data-phase=throttled] .dot,.toggle[data-phase=syncing] .dot{background:var(--as-accent)}
 .toggle[data-phase=backoff] .dot,.toggle[data-phase=offline] .dot{background:var(--as-warn)}
-.toggle[data-phase=disabled] .dot{background:var(--as-bad)}`
+.toggle[data-phase=disabled] .dot,.toggle[data-dead-letters] .dot{background:var(--as-bad)}`

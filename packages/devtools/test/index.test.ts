@@ -94,6 +94,13 @@ it('the toggle shows phase and pending count live, inside a target when given', 
   publish({ phase: 'backoff', pendingChanges: 3 })
   expect(toggle.getAttribute('data-phase')).toBe('backoff')
   expect(toggle.textContent).toBe('autosync · 3')
+  expect(toggle.hasAttribute('data-dead-letters')).toBe(false)
+  // Dead letters show on the badge (and turn its dot red) whatever the phase: a green idle badge hid them.
+  publish({ phase: 'idle', pendingChanges: 0, deadLetters: 500 })
+  expect(toggle.textContent).toBe('autosync · 500 dead letters')
+  expect(toggle.hasAttribute('data-dead-letters')).toBe(true)
+  publish({ phase: 'idle', pendingChanges: 1, deadLetters: 1 })
+  expect(toggle.textContent).toBe('autosync · 1 · 1 dead letter')
   expect(mounted.shadowRoot!.querySelector('[style]')).toBeNull()
   unmount()
   expect(target.children).toHaveLength(0)

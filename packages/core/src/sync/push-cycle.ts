@@ -70,12 +70,13 @@ export async function pushBacklog(cycle: PushCycle): Promise<number> {
     if (local.length > 0) await storage.outbox.acknowledge(local)
     if (changes.length > 0) {
       if (context.signal.aborted) break
-      const batch = { batchId: batchIdOf(changes), clientId: context.clientId, userId: context.userId, changes }
       // A create the backend may now hold must not vanish if the record is deleted before the ack.
       const creates = [...byId.values()].filter((change) => change.created)
       if (creates.length > 0) await storage.outbox.markSent?.(creates)
       try {
+        // The id names the body as sent, base revisions included: a replay with another body gets another id.
         await extensions.beforePush(changes)
+        const batch = { batchId: batchIdOf(changes), clientId: context.clientId, userId: context.userId, changes }
         const result = await untilAborted(adapter.push(batch, context), context.signal)
         await extensions.afterPush(result, changes)
         const accepted = (result?.accepted ?? []).flatMap((id) => byId.get(id) ?? [])

@@ -59,6 +59,24 @@ describe('the push path', () => {
     expect(batchIdOf([{ ...first!.changes[0]!, changeId: 'other' }])).not.toBe(first?.batchId)
   })
 
+  it('names the whole body: the same change ids with another base revision or value get another batchId', () => {
+    const change = {
+      changeId: 'c:1',
+      table: 'notes',
+      key: 'a',
+      op: 'put' as const,
+      value: { id: 'a' },
+      seq: 1,
+      timestamp: 5,
+    }
+    const id = batchIdOf([change])
+    expect(batchIdOf([{ ...change }])).toBe(id)
+    expect(batchIdOf([{ ...change, baseRevision: 'r7' }])).not.toBe(id)
+    expect(batchIdOf([{ ...change, baseRevision: null }])).not.toBe(id)
+    expect(batchIdOf([{ ...change, value: { id: 'a', text: 'changed' } }])).not.toBe(id)
+    expect(batchIdOf([{ ...change, timestamp: 6 }])).not.toBe(id)
+  })
+
   it('acknowledges by version: an edit made during the upload stays pending', async () => {
     const fixture = await createFixture()
     fixture.steps.push(() => fixture.storage.update('notes', 'a', { text: 'edited' }).then(() => undefined))

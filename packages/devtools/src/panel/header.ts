@@ -50,6 +50,7 @@ export function renderHeader(model: PanelModel, now: number): HTMLElement {
       badge(breakerText, breaker === 'closed' ? 'ok' : breaker === 'open' ? 'bad' : 'warn'),
     ),
     field('pending', 'pending', String(status.pendingChanges)),
+    field('dead-letters', 'dead letters', badge(String(status.deadLetters ?? 0), status.deadLetters ? 'bad' : 'ok')),
     field('last-sync', 'last sync', formatAge(status.lastSyncTime, now)),
   ]
   const progress = status.progress ? ` ${status.progress.done}/${status.progress.total}` : ''
