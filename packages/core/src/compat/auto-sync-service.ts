@@ -1,10 +1,12 @@
 import { AutoSyncError } from '../errors'
+import { systemClock } from '../runtime/defaults'
 import { createAutoSync } from '../sync/auto-sync'
 import { skipForeignUsers, skipTables } from '../sync/plugins'
 import type {
   AutoSync,
   AutoSyncOptions,
   BackupResult,
+  Clock,
   RestoreOptions,
   RestoreOutcome,
   StorageEventListener,
@@ -28,8 +30,37 @@ let enabled = true
 /** `storageEventManager` listeners, attached to the configured storage (now, or once it is configured). */
 const listeners = new Map<symbol, { table?: string; listener: StorageEventListener; detach?: () => void }>()
 
-const notConfigured = () =>
-  new AutoSyncError('[autosync] [compat] Call configureAutoSync({ storage, adapter }) before initAutoSync()')
+/** `initAutoSync` calls waiting for `configureAutoSync` (sibling modules with a top-level `await openStorage`). */
+const waitingForConfiguration = new Set<() => void>()
+
+const notConfigured = (waitedMs: number) =>
+  new AutoSyncError(
+    `[autosync] [compat] initAutoSync() waited ${waitedMs} ms for configureAutoSync({ storage, adapter }), which never ran; call configureAutoSync once at start-up (it may finish after initAutoSync is called, within timeoutMs)`,
+    { code: 'not-configured' },
+  )
+
+/** The configuration, now or once `configureAutoSync` runs, or a rejection after `timeoutMs`. */
+function whenConfigured(timeoutMs: number, clock: Clock): Promise<AutoSyncServiceOptions> {
+  if (configured) return Promise.resolve(configured)
+  return new Promise((resolve, reject) => {
+    const wake = () => {
+      clock.clearTimeout(timer)
+      resolve(configured!)
+    }
+    const timer = clock.setTimeout(() => {
+      waitingForConfiguration.delete(wake)
+      reject(notConfigured(timeoutMs))
+    }, timeoutMs)
+    waitingForConfiguration.add(wake)
+  })
+}
+
+export interface InitAutoSyncOptions {
+  /** How long to wait for `configureAutoSync` when it has not run yet. Default 10,000 ms. */
+  timeoutMs?: number
+  /** The clock of that wait. Default the system clock. */
+  clock?: Clock
+}
 
 function attach(entry: { table?: string; listener: StorageEventListener; detach?: () => void }): void {
   entry.detach?.()
@@ -48,6 +79,8 @@ export async function configureAutoSync(options: AutoSyncServiceOptions): Promis
   instance = undefined
   configured = options
   for (const entry of listeners.values()) attach(entry)
+  for (const wake of waitingForConfiguration) wake()
+  waitingForConfiguration.clear()
 }
 
 /** Whether `configureAutoSync` ran; `@autosync/react`'s `useCloudSync(userId)` without options relies on it. */
@@ -55,14 +88,17 @@ export function isAutoSyncConfigured(): boolean {
   return configured !== undefined
 }
 
-/** Starts auto-sync for a user, or switches the running instance to that user. */
-export async function initAutoSync(userId: string | null): Promise<AutoSync> {
-  if (!configured) throw notConfigured()
+/**
+ * Starts auto-sync for a user, or switches the running instance to that user. Called before `configureAutoSync`
+ * finished (another module still awaiting `openStorage`), it waits for it, up to `timeoutMs`.
+ */
+export async function initAutoSync(userId: string | null, waitOptions: InitAutoSyncOptions = {}): Promise<AutoSync> {
+  const configuration = await whenConfigured(waitOptions.timeoutMs ?? 10_000, waitOptions.clock ?? systemClock)
   if (instance) {
     await instance.switchUser(userId)
     return instance
   }
-  const { seedSkipRules = true, plugins = [], logger = seedLogger, ...options } = configured
+  const { seedSkipRules = true, plugins = [], logger = seedLogger, ...options } = configuration
   const seedPlugins = seedSkipRules ? [skipTables(['checkpoints', 'conversationMemories']), skipForeignUsers()] : []
   const started = createAutoSync({ ...options, logger, userId, plugins: [...seedPlugins, ...plugins] })
   instance = started

@@ -3,6 +3,7 @@ export {
   configureAutoSync,
   getAutoSync,
   getAutoSyncStatus,
+  type InitAutoSyncOptions,
   initAutoSync,
   isAutoSyncConfigured,
   setAutoSyncEnabled,

@@ -22,7 +22,15 @@ import type { StorageEvent } from '../../src/types'
 it('runs one default instance in the seed’s style', async () => {
   // Before anything is configured: a status object (never null), and listeners can already be added.
   expect(getAutoSyncStatus()).toMatchObject({ isInitialized: false, isEnabled: true, userId: null, phase: 'stopped' })
-  await expect(initAutoSync('u1')).rejects.toThrow(/configureAutoSync/)
+  // Nobody configures within the wait: a sentence that says what to call, with a code.
+  const waitClock = createFakeClock()
+  const unconfigured = initAutoSync('u1', { timeoutMs: 500, clock: waitClock }).catch((error: unknown) => error)
+  await waitClock.advance(500)
+  expect(await unconfigured).toMatchObject({
+    code: 'not-configured',
+    message:
+      '[autosync] [compat] initAutoSync() waited 500 ms for configureAutoSync({ storage, adapter }), which never ran; call configureAutoSync once at start-up (it may finish after initAutoSync is called, within timeoutMs)',
+  })
   const early: StorageEvent[] = []
   const offEarly = storageEventManager.onAny((event) => early.push(event))
   const clock = createFakeClock()
@@ -157,4 +165,29 @@ it('triggerBackup and its counterpart triggerRestore work on the default instanc
   expect(await triggerRestore({ discardPending: true })).toMatchObject({ records: 1 })
   expect(await storage.get('notes', 'a')).toEqual({ id: 'a', text: 'kept' })
   await getAutoSync()?.stop()
+})
+
+it('initAutoSync called before configureAutoSync finished waits for it instead of crashing the page', async () => {
+  await getAutoSync()?.stop()
+  // A fresh copy of the service: nothing configured yet, as when the app's modules first load.
+  vi.resetModules()
+  const fresh = await import('../../src/compat/auto-sync-service')
+  const clock = createFakeClock()
+  // Module B calls initAutoSync while module A still awaits openStorage (the seed's layout invites it).
+  const starting = fresh.initAutoSync('waiting-user', { clock })
+  expect(fresh.isAutoSyncConfigured()).toBe(false)
+  const storage = await openStorage({
+    name: 'compat-late',
+    version: 1,
+    tables: { notes: { keyPath: 'id' } },
+    indexedDB: new IDBFactory(),
+    broadcast: false,
+    clock,
+  })
+  await fresh.configureAutoSync({ storage, adapter: createMemoryAdapter(), clock, logger: silentLogger })
+  const engine = await starting
+  expect(engine.getStatus()).toMatchObject({ isInitialized: true, userId: 'waiting-user' })
+  // The wait's timer was cleared: nothing is left to fire.
+  expect(clock.pending()).toBe(0)
+  await engine.stop()
 })
