@@ -19,12 +19,22 @@ describe('plugins', () => {
     })
   })
 
-  it('skipForeignUsers skips records naming another user', async () => {
+  it('skipForeignUsers queues a record of another user under its owner and pushes it only while that user is active', async () => {
     const fixture = await createFixture({ plugins: [skipForeignUsers()] })
     await fixture.storage.put('notes', { id: 'x', userId: 'u2' })
     await fixture.storage.put('notes', { id: 'y', userId: 'u1' })
-    expect(await fixture.storage.outbox.count()).toBe(1)
-    expect(fixture.eventTypes()).toContain('change-skipped')
+    expect(await fixture.storage.outbox.count()).toBe(2)
+    expect(fixture.status().pendingChanges).toBe(1)
+    await fixture.autoSync.syncNow()
+    expect(fixture.adapter.requests.map((request) => [request.userId, request.changes.map((c) => c.key)])).toEqual([
+      ['u1', ['y']],
+    ])
+    await fixture.autoSync.switchUser('u2')
+    expect(fixture.status().pendingChanges).toBe(1)
+    await fixture.autoSync.syncNow()
+    expect(fixture.adapter.requests.at(-1)).toMatchObject({ userId: 'u2', changes: [{ key: 'x' }] })
+    expect(fixture.adapter.records('u2').get('notes')?.get('x')).toEqual({ id: 'x', userId: 'u2' })
+    expect(fixture.eventTypes()).not.toContain('change-skipped')
   })
 
   it('skips already queued changes at push time and acknowledges them locally', async () => {
