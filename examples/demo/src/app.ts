@@ -1,5 +1,12 @@
 import { restAdapter } from '@autosync/adapter-rest'
-import { createAutoSync, exponentialBackoff, openStorage, type SyncStatus } from '@autosync/core'
+import {
+  browserNetwork,
+  createAutoSync,
+  exponentialBackoff,
+  type Network,
+  openStorage,
+  type SyncStatus,
+} from '@autosync/core'
 import { twoWay } from '@autosync/core/two-way'
 import { mountDevtools } from '@autosync/devtools/production'
 import { type Note, type NotesSchema, renderNotes } from './notes'
@@ -30,7 +37,23 @@ const storage = await openStorage<NotesSchema>({
   tables: { notes: { keyPath: 'id', indexes: { byUser: 'userId' } } },
   userIdField: 'userId',
 })
+// "Work offline" is this app's own switch on top of the browser's network: the engine sees offline (phase offline,
+// network offline), as on a plane, instead of a disabled engine on a network that reads online.
+let workingOffline = false
+const networkListeners = new Set<(online: boolean) => void>()
+const network: Network = {
+  isOnline: () => browserNetwork.isOnline() && !workingOffline,
+  subscribe(listener) {
+    networkListeners.add(listener)
+    const off = browserNetwork.subscribe(() => listener(network.isOnline()))
+    return () => {
+      networkListeners.delete(listener)
+      off()
+    }
+  },
+}
 const autoSync = createAutoSync({
+  network,
   storage,
   adapter: restAdapter({ baseUrl: '/api/', getToken }),
   userId,
@@ -118,7 +141,10 @@ function describe(status: SyncStatus): string {
     const until = new Date(status.disabledUntil).toLocaleTimeString()
     parts.push(`auto-sync disabled until ${until} after ${status.consecutiveFailures} failures, press Sync now`)
   } else if (status.nextSyncAt) {
-    parts.push(`next try in ${Math.max(0, Math.round((status.nextSyncAt - Date.now()) / 1000))} s`)
+    // With nothing pending the timer only looks for other devices' changes: it is no retry.
+    const what =
+      status.phase === 'backoff' ? 'next try' : status.hasPendingSync ? 'next sync' : 'next check for remote changes'
+    parts.push(`${what} in ${Math.max(0, Math.round((status.nextSyncAt - Date.now()) / 1000))} s`)
   }
   parts.push(status.lastSyncTime ? `last sync ${new Date(status.lastSyncTime).toLocaleTimeString()}` : 'never synced')
   if (status.conflicts) parts.push(`conflicts resolved: ${status.conflicts} (see devtools)`)
@@ -152,7 +178,8 @@ element('sync-now').addEventListener('click', () => void autoSync.syncNow().catc
 const offlineButton = element('offline')
 offlineButton.addEventListener('click', () => {
   const offline = !offlineButton.classList.contains('offline-on')
-  autoSync.setEnabled(!offline)
+  workingOffline = offline
+  for (const listener of networkListeners) listener(network.isOnline())
   if (!offline) void autoSync.syncNow().catch(() => {})
   offlineButton.classList.toggle('offline-on', offline)
   offlineButton.textContent = offline ? 'Go online' : 'Work offline'

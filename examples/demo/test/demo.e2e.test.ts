@@ -336,6 +336,8 @@ it('two devices: a note typed on one appears on the other, and an offline edit c
     // Device 2 goes offline and edits the note; device 1 edits it later, online. Last write wins: device 1's.
     await two.click('#offline')
     await two.getByText('Go online').waitFor()
+    // Offline as on a plane: the engine's phase says offline (not "disabled" on a network that reads online).
+    await two.locator('#status').getByText('phase: offline').waitFor()
     const edit = async (page: Page, text: string) => {
       await page.locator('#local-notes li', { hasText: 'typed on device 1' }).getByText('Edit').click()
       await page.fill('#local-notes input', text)
@@ -392,6 +394,9 @@ it('the Real-time checkbox reloads with ?realtime, the device link keeps it, and
     // Every note exactly once.
     const shown = await two.locator('#local-notes li span').allTextContents()
     expect([...shown].sort()).toEqual(texts)
+    // Nothing pending: the timer only looks for remote changes, and the line says so instead of "next try".
+    await two.locator('#status').getByText('next check for remote changes').waitFor()
+    expect(await two.locator('#status').textContent()).not.toContain('next try')
   } finally {
     await one.close()
     await two.close()

@@ -33,6 +33,8 @@ export async function pushBacklog(cycle: PushCycle): Promise<number> {
   const { storage, plugins, adapter, extensions } = engine
   const limit = Math.max(1, Math.min(cycle.batchSize, adapter.capabilities.maxBatchSize))
   const pluginContext = { userId: context.userId, clientId: context.clientId }
+  // A transform may give another output on the next try: the batch id then covers the whole body.
+  const transforms = plugins.some((plugin) => plugin.transform)
   let afterSeq = 0
   let done = 0
   let batches = 0
@@ -76,7 +78,8 @@ export async function pushBacklog(cycle: PushCycle): Promise<number> {
       try {
         // The id names the body as sent, base revisions included: a replay with another body gets another id.
         await extensions.beforePush(changes)
-        const batch = { batchId: batchIdOf(changes), clientId: context.clientId, userId: context.userId, changes }
+        const batchId = batchIdOf(changes, transforms)
+        const batch = { batchId, clientId: context.clientId, userId: context.userId, changes }
         const result = await untilAborted(adapter.push(batch, context), context.signal)
         await extensions.afterPush(result, changes)
         const accepted = (result?.accepted ?? []).flatMap((id) => byId.get(id) ?? [])

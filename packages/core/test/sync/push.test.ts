@@ -59,7 +59,7 @@ describe('the push path', () => {
     expect(batchIdOf([{ ...first!.changes[0]!, changeId: 'other' }])).not.toBe(first?.batchId)
   })
 
-  it('names the whole body: the same change ids with another base revision or value get another batchId', () => {
+  it('names the body: the same change ids with another base revision get another batchId; with transforms, any change', () => {
     const change = {
       changeId: 'c:1',
       table: 'notes',
@@ -73,8 +73,26 @@ describe('the push path', () => {
     expect(batchIdOf([{ ...change }])).toBe(id)
     expect(batchIdOf([{ ...change, baseRevision: 'r7' }])).not.toBe(id)
     expect(batchIdOf([{ ...change, baseRevision: null }])).not.toBe(id)
-    expect(batchIdOf([{ ...change, value: { id: 'a', text: 'changed' } }])).not.toBe(id)
-    expect(batchIdOf([{ ...change, timestamp: 6 }])).not.toBe(id)
+    expect(batchIdOf([{ ...change, baseRevision: 'r7' }])).not.toBe(batchIdOf([{ ...change, baseRevision: 'r8' }]))
+    // A plugin's transform may change what a change id carries: then the whole body names the batch.
+    const whole = batchIdOf([change], true)
+    expect(batchIdOf([{ ...change }], true)).toBe(whole)
+    expect(batchIdOf([{ ...change, value: { id: 'a', text: 'changed' } }], true)).not.toBe(whole)
+    expect(batchIdOf([{ ...change, timestamp: 6 }], true)).not.toBe(whole)
+  })
+
+  it('with a transform plugin, a replay whose transform output changed gets another batchId', async () => {
+    let stamp = 0
+    const fixture = await createFixture({
+      plugins: [{ name: 'stamp', transform: (change) => ({ ...change, value: { ...change.value, stamp: ++stamp } }) }],
+    })
+    fixture.steps.push(fail(new Error('socket hang up')))
+    await fixture.write('a')
+    await fixture.autoSync.syncNow()
+    await fixture.autoSync.syncNow()
+    const [first, second] = fixture.adapter.requests
+    expect(second?.changes[0]?.changeId).toBe(first?.changes[0]?.changeId)
+    expect(second?.batchId).not.toBe(first?.batchId)
   })
 
   it('acknowledges by version: an edit made during the upload stays pending', async () => {
