@@ -131,6 +131,27 @@ describe('useCloudSync', () => {
     expect(adapter.backups[0]?.tables.notes).toHaveLength(2)
   })
 
+  it('with twoWay() and nothing pending, forceSync reports the pull: false when the server cannot be reached', async () => {
+    const { options } = await backend()
+    const unreachable = createMemoryAdapter({
+      onPull() {
+        throw new AdapterError('[autosync] [memory] fetch failed (the server cannot be reached)', {
+          kind: 'network',
+          retryable: true,
+        })
+      },
+    })
+    const { result } = renderCloudSync('alice', { ...options, adapter: unreachable, plugins: [twoWay()] })
+    await waitFor(() => expect(result.current.autoSync).not.toBeNull())
+    expect(result.current.status.pendingChanges).toBe(0)
+    let outcome: Awaited<ReturnType<typeof result.current.sync>> | undefined
+    await act(async () => {
+      outcome = await result.current.sync()
+    })
+    expect(outcome).toEqual({ success: false, error: expect.stringContaining('the server cannot be reached') })
+    expect(await result.current.forceSync()).toBe(false)
+  })
+
   it('triggerRestore brings a backup back with twoWay(), and reports a refusal', async () => {
     const { storage, adapter, options } = await backend()
     await storage.put('notes', { id: 'n1', userId: 'alice', title: 'A' })
