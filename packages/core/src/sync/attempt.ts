@@ -138,7 +138,8 @@ export function createAttempts(engine: Engine, settings: AttemptSettings) {
       scheduler.dispatch({ type: 'attempt-ended', at: end, pullOnly, ...outcome })
       announceFailure(outcome, end)
     }
-    if (!pullOnly) await engine.recount()
+    // A pull may acknowledge pending changes too (the echo of a push whose answer was lost).
+    await engine.recount()
   }
 
   return {

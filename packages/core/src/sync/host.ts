@@ -13,11 +13,11 @@ export function createHost(engine: Engine, storage: StorageAccess | undefined, a
     get started() {
       return scheduler.state.started
     },
-    isLeader: () => engine.tabs.isLeader(),
+    isLeader: engine.tabs.isLeader,
     plugins: engine.plugins,
     emit: engine.emit,
     report: scheduler.report,
-    recount: () => engine.recount(),
+    recount: engine.recount,
     abort,
     storage,
     clock,

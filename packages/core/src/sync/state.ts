@@ -73,8 +73,6 @@ export function initialState(userId: string | null, online: boolean): EngineStat
     reconnectAt: null,
     latestSeq: 0,
     mirrored: false,
-    pulls: false,
-    pullAt: null,
     ...freshUserState(),
   }
 }
@@ -86,7 +84,14 @@ const burstAt = (state: EngineState, at: number) => ({ burstFirst: state.burstFi
 export function reduce(state: EngineState, event: StateEvent): EngineState {
   switch (event.type) {
     case 'started':
-      return { ...state, started: true, online: event.online, periodicFrom: event.at }
+      // Two-way sync pulls once after every start.
+      return {
+        ...state,
+        started: true,
+        online: event.online,
+        periodicFrom: event.at,
+        pullAt: state.pulls ? event.at : state.pullAt,
+      }
     case 'stopped':
       return { ...state, started: false }
     case 'captured': {

@@ -135,7 +135,15 @@ export async function applyPage(
         metadata.put(change.revision, revisionKey(change.table.name, change.key))
       }
       if (local) {
-        // The backend holds this device's own write: it becomes the base of the newer pending edit.
+        // The echo of exactly the pending change: the backend holds it, so its acknowledgement was lost (a reload,
+        // a dropped answer). Acknowledged here, it is never pushed again under another base.
+        if (echo && change.changeId === `${clientId}:${local.seq}`) {
+          acknowledged.push(local)
+          pending.delete(identity)
+          advance()
+          continue
+        }
+        // The backend holds an earlier write of this device: it becomes the base of the newer pending edit.
         if (echo || known.revision === change.revision) {
           advance()
           continue

@@ -166,3 +166,39 @@ describe('pull', () => {
     expect(a.autoSync.getStatus().lastPullTime).toBe(backend.clock.now())
   })
 })
+
+describe('a lost acknowledgement', () => {
+  it('the echo of exactly a pending change acknowledges it: it is not pushed again under another base', async () => {
+    const { createBackend } = await import('./devices')
+    const backend = await createBackend()
+    const device = await backend.openDevice('a')
+    const adapter = device.autoSync.adapter
+    const push = adapter.push.bind(adapter)
+    let pushes = 0
+    // The backend stores the first push; its answer never arrives (a reload, a dropped connection).
+    adapter.push = async (batch, context) => {
+      const result = await push(batch, context)
+      if (++pushes === 1) throw new Error('the answer was lost')
+      return result
+    }
+    try {
+      await device.storage.put('notes', { id: 'n1', userId: 'u1', text: 'once' })
+      await device.autoSync.syncNow()
+      expect(await device.pending()).toBe(1)
+      // The page reloads: a new engine on the same database starts, and its first pull (at once, before the
+      // buffered push of the backlog) brings the echo.
+      await device.close()
+      const reloaded = await backend.openDevice('a', device.indexedDB)
+      await reloaded.autoSync.start()
+      await backend.clock.advance(0)
+      expect(await reloaded.pending()).toBe(0)
+      await backend.clock.advance(60_000)
+      // Nothing more was pushed: the change was already on the backend.
+      expect(pushes).toBe(1)
+      expect(backend.adapter.applied.filter((entry) => entry.change.key === 'n1')).toHaveLength(1)
+      expect(reloaded.autoSync.getStatus()).toMatchObject({ pendingChanges: 0, deadLetters: 0 })
+    } finally {
+      await backend.closeAll()
+    }
+  })
+})

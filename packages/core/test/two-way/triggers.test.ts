@@ -134,6 +134,16 @@ describe('pull triggers', () => {
 })
 
 describe('restarts', () => {
+  it('pulls at once after start, even when a sync ran before start()', async () => {
+    backend = await createBackend()
+    const device = await backend.openDevice('a')
+    await device.autoSync.syncNow()
+    backend.adapter.writeRemote('u1', remoteNote('before-start'))
+    await device.autoSync.start()
+    await backend.clock.advance(0)
+    expect(Object.keys(await device.notes())).toEqual(['before-start'])
+  })
+
   it('keeps two-way sync after stop() and start()', async () => {
     backend = await createBackend()
     const device = await backend.openDevice('a')
