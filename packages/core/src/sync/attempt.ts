@@ -138,8 +138,8 @@ export function createAttempts(engine: Engine, settings: AttemptSettings) {
       scheduler.dispatch({ type: 'attempt-ended', at: end, pullOnly, ...outcome })
       announceFailure(outcome, end)
     }
-    // A pull may acknowledge pending changes too (the echo of a push whose answer was lost).
-    await engine.recount()
+    // A pull on its own recounts in the pull cycle, only when it changed what is pending (an echo, a refusal).
+    if (!pullOnly) await engine.recount()
   }
 
   return {

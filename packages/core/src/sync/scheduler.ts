@@ -57,10 +57,14 @@ export function createScheduler(options: SchedulerOptions) {
     }
   }
 
+  function dispatch(event: StateEvent): void {
+    state = reduce(state, event)
+    refresh()
+  }
+
   function fire(at: number): void {
     timer = undefined
-    state = reduce(state, { type: 'timer-fired', at })
-    refresh()
+    dispatch({ type: 'timer-fired', at })
     options.onDue()
   }
 
@@ -68,10 +72,7 @@ export function createScheduler(options: SchedulerOptions) {
     get state(): Readonly<EngineState> {
       return state
     },
-    dispatch(event: StateEvent): void {
-      state = reduce(state, event)
-      refresh()
-    },
+    dispatch,
     /** Re-derives the status (e.g. after the leadership changed, which is the tabs' state, not the engine's). */
     refresh,
     /** Status fields the state does not derive: times, errors, progress, what a pull reports. */

@@ -34,6 +34,8 @@ export interface PageOutcome {
   events: StorageEvent[]
   /** The highest outbox version a resolution queued, when one did. */
   queuedSeq?: number
+  /** Pending changes acknowledged by their own echo (their push's answer was lost). */
+  echoed: number
 }
 
 type Value = Record<string, unknown>
@@ -71,7 +73,7 @@ export async function applyPage(
   const { access, userId, clientId } = setup
   const { context } = access
   const tableNames = [...new Set(changes.map((change) => change.table.name))]
-  const outcome: PageOutcome = { applied: 0, conflicts: [], events: [] }
+  const outcome: PageOutcome = { applied: 0, conflicts: [], events: [], echoed: 0 }
   return writeAll(access, 'pull', tableNames, async (transaction) => {
     const metadata = transaction.objectStore(metadataStore)
     // Every read is issued at once; nothing but IndexedDB is awaited inside the transaction.
@@ -140,6 +142,7 @@ export async function applyPage(
         if (echo && change.changeId === `${clientId}:${local.seq}`) {
           acknowledged.push(local)
           pending.delete(identity)
+          outcome.echoed++
           advance()
           continue
         }

@@ -129,12 +129,11 @@ export async function pullAll(setup: PullSetup, context: AdapterContext): Promis
     if (outcome.events.length > 0 || outcome.queuedSeq !== undefined) {
       setup.access.announce(outcome.events, outcome.queuedSeq, [userId])
     }
-    if (refused.length > 0) {
-      for (const deadLetter of await deadLetterRefused(setup.access, refused)) {
-        host.emit({ type: 'change-dead-lettered', deadLetter })
-      }
-      await host.recount()
+    for (const deadLetter of refused.length > 0 ? await deadLetterRefused(setup.access, refused) : []) {
+      host.emit({ type: 'change-dead-lettered', deadLetter })
     }
+    // The counts changed only when a change was refused or an echo acknowledged a pending one.
+    if (refused.length > 0 || outcome.echoed > 0) await host.recount()
     for (const conflict of outcome.conflicts) host.emit({ type: 'conflict-resolved', ...conflict })
     cursor = page.cursor
     totals.applied += outcome.applied
