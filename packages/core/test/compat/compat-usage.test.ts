@@ -13,14 +13,14 @@ import { openStorage } from '../../src/storage'
 import { createFakeClock } from '../../src/testing/fake-clock'
 import { createMemoryAdapter } from '../../src/testing/memory-adapter'
 
-// The seed's three usage snippets, each run as written apart from its import path. The seed document is not in
-// this repository: they follow its API as DESIGN.md quotes it (`initAutoSync('user-id')`, `setAutoSyncEnabled`,
-// `getAutoSyncStatus()` read without a null check, `storageEventManager.on(table, listener)`).
-it('runs the seed’s usage snippets unchanged against @autosync/core/compat', async () => {
+// The compat API as the seed's snippets use it, in Node with the fake clock: `initAutoSync('user-id')`,
+// `setAutoSyncEnabled`, `getAutoSyncStatus()` read without a null check, `storageEventManager.on(table, listener)`.
+// The seed's snippets themselves, verbatim, run in packages/react/test/browser/seed-snippets.test.ts.
+it('prints the seed’s console messages through @autosync/core/compat', async () => {
   const printed: string[] = []
   const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void printed.push(parts.join(' ')))
   try {
-    // Snippet 3 first, as an app registers its listeners at module load, before storage exists.
+    // Listeners first, as an app registers them at module load, before storage exists.
     storageEventManager.on('conversations', (event) => {
       console.log('Conversation changed:', event.type, event.key)
     })
@@ -38,10 +38,10 @@ it('runs the seed’s usage snippets unchanged against @autosync/core/compat', a
     const adapter = createMemoryAdapter()
     await configureAutoSync({ storage, adapter, clock })
 
-    // Snippet 1: initialization.
+    // Initialization.
     await initAutoSync('user-id')
 
-    // Snippet 2: enable/disable and status.
+    // Enable/disable and status.
     setAutoSyncEnabled(false)
     const status = getAutoSyncStatus()
     console.log('Auto-sync enabled:', status.isEnabled)

@@ -11,9 +11,8 @@ afterEach(async () => {
   await getAutoSync()?.stop()
 })
 
-// The seed's "Basic Setup" component, unchanged apart from its import path (reconstructed from the seed's API as
-// DESIGN.md quotes it: the seed document is not in this repository). It calls useCloudSync with the user id only,
-// reads `status` without a null check and passes forceSync and triggerBackup straight to onClick.
+// A status panel on useCloudSync(userId) alone, with the fake clock: `status` read without a null check, forceSync
+// and triggerBackup passed straight to onClick. The seed's own snippets, verbatim, run in browser/seed-snippets.test.ts.
 function SyncPanel({ userId }: { userId: string }) {
   const { status, forceSync, triggerBackup } = useCloudSync(userId)
 
@@ -32,7 +31,7 @@ function SyncPanel({ userId }: { userId: string }) {
   )
 }
 
-it('runs the seed’s Basic Setup component once the app configured autosync at start-up', async () => {
+it('renders a status panel on useCloudSync(userId) once the app configured autosync at start-up', async () => {
   const clock = createFakeClock({ start: 1_000_000 })
   const storage = await openStorage({
     name: 'seed-basic-setup',
