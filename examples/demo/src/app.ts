@@ -157,6 +157,19 @@ const showStatus = () => {
 autoSync.subscribe(showStatus)
 setInterval(showStatus, 1_000)
 autoSync.on('sync-succeeded', () => void refreshServer())
+// A conflict says which note it was, what was kept, what was discarded and why the policy chose (newest first).
+const noteText = (value: Record<string, unknown> | null) => (value ? `“${String(value.text)}”` : 'a delete')
+autoSync.on('conflict-resolved', (conflict) => {
+  const kept = conflict.choice === 'local' ? conflict.local : conflict.remote
+  const discarded = conflict.choice === 'local' ? conflict.remote : conflict.local
+  const row = document.createElement('li')
+  row.textContent =
+    conflict.choice === 'merged' || conflict.choice === 'deleted'
+      ? `${conflict.choice === 'merged' ? 'Merged' : 'Deleted'} ${noteText(conflict.local)} and ${noteText(conflict.remote)}: ${conflict.reason ?? 'by the resolver'}`
+      : `Kept ${noteText(kept)}, discarded ${noteText(discarded)} from ${conflict.choice === 'local' ? 'the other device' : 'this device'}: ${conflict.reason ?? 'by the resolver'}`
+  element('conflicts').prepend(row)
+  element('conflicts-title').hidden = false
+})
 // Once per commit: "Add 1,000 notes" reads the list once, not 1,000 times.
 storage.events.onCommit((events) => {
   if (events.some((event) => event.table === 'notes')) void refreshLocal()

@@ -358,6 +358,18 @@ it('two devices: a note typed on one appears on the other, and an offline edit c
       .getByText('took the remote version')
       .waitFor({ timeout: 60_000 })
     await two.locator('#status').getByText('conflicts resolved: 1').waitFor()
+    // The conflict names the note's text, the discarded local text and why the policy chose, not only a key.
+    expect(await two.locator('#conflicts li').allTextContents()).toEqual([
+      expect.stringMatching(
+        /^Kept “edited later on device 1”, discarded “edited offline on device 2” from this device: lastWriteWins: the other writer wrote later \(.+, this device .+\)$/,
+      ),
+    ])
+    expect(
+      await two
+        .locator('[data-autosync-devtools] [data-section="pull"]')
+        .getByText('lastWriteWins: the other writer wrote later')
+        .count(),
+    ).toBe(1)
     await two.locator('#local-notes').getByText('edited later on device 1').waitFor()
     expect(await noteTexts(two)).toEqual(['edited later on device 1'])
     expect(await noteTexts(one)).toEqual(['edited later on device 1'])

@@ -26,6 +26,9 @@ export interface ResolvedConflict {
   table: string
   key: RecordKey
   choice: ConflictChoice
+  local: Record<string, unknown> | null
+  remote: Record<string, unknown> | null
+  reason?: string
 }
 
 export interface PageOutcome {
@@ -173,7 +176,14 @@ export async function applyPage(
             : jsonEqual(chosen, conflict.local)
               ? 'local'
               : 'merged'
-        outcome.conflicts.push({ table: change.table.name, key: change.key, choice })
+        outcome.conflicts.push({
+          table: change.table.name,
+          key: change.key,
+          choice,
+          local: conflict.local,
+          remote,
+          ...(setup.resolve.explain ? { reason: setup.resolve.explain(conflict) } : {}),
+        })
         acknowledged.push(local)
         pending.delete(identity)
         // A later change to this record in the same page replaces an earlier resolution of it.

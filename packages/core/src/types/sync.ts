@@ -199,6 +199,12 @@ export type SyncLifecycleEvent =
       key: RecordKey
       /** The policy's choice: the remote value, the local one, a merge of both, or a delete. */
       choice: ConflictChoice
+      /** The local record the pending change left (`null`: it deleted it); what a `remote` choice discarded. */
+      local: Record<string, unknown> | null
+      /** The remote record (`null`: a delete); what a `local` choice discarded. */
+      remote: Record<string, unknown> | null
+      /** Why the policy chose, in one sentence naming fields and clocks, never values; absent when it has no `explain`. */
+      reason?: string
       at: number
     }
 

@@ -69,6 +69,60 @@ describe('conflict outcomes', () => {
     })
   })
 
+  it.each([
+    [serverWins, 'remote', "serverWins: the backend's version wins over this device's pending change"],
+    [clientWins, 'local', "clientWins: this device's pending change wins and is pushed over the backend's version"],
+    [
+      lastWriteWins,
+      'local',
+      'lastWriteWins: this device wrote later (1970-01-01T00:16:41.000Z, the other writer 1970-01-01T00:16:40.000Z)',
+    ],
+    [mergeFields, 'merged', "mergeFields: kept this device's body; every other field from the other writer"],
+  ] as const)('says what %o met, what it chose and why', async (policy, choice, reason) => {
+    const { b } = await editBothSides(policy(), true)
+    const [event] = b.lifecycle.filter((entry) => entry.type === 'conflict-resolved')
+    // B's pending edit (body) met A's pushed one (title): what the choice discarded is in the event.
+    expect(event).toEqual({
+      type: 'conflict-resolved',
+      table: 'notes',
+      key: 'n',
+      choice,
+      local: { ...original, body: 'body by b' },
+      remote: { ...original, title: 'title by a' },
+      reason,
+      at: expect.any(Number),
+    })
+  })
+
+  it('gives only the choice for a resolver without explain, and explains deletes and whole writes', async () => {
+    const app: ConflictResolver = (conflict) => conflict.remote
+    const { b } = await editBothSides(app, true)
+    const event = b.lifecycle.find((entry) => entry.type === 'conflict-resolved')
+    expect(event).toMatchObject({ choice: 'remote' })
+    expect(event).not.toHaveProperty('reason')
+    const merge = mergeFields()
+    const conflict = {
+      table: 'notes',
+      key: 'n',
+      local: original,
+      remote: original,
+      localTimestamp: 5,
+      remoteTimestamp: 5,
+      localClientId: 'b',
+      remoteClientId: 'a',
+    }
+    expect(merge.explain?.({ ...conflict, local: null })).toBe(
+      'mergeFields: this device deleted the record, and a delete stays a delete',
+    )
+    expect(merge.explain?.({ ...conflict, remote: null, localChangedFields: ['title'] })).toBe(
+      "mergeFields: this device's edits win over a delete made without seeing them",
+    )
+    expect(merge.explain?.(conflict)).toBe('mergeFields: this device wrote the whole record, so it wins whole')
+    expect(lastWriteWins().explain?.(conflict)).toBe(
+      "lastWriteWins: both were written at 1970-01-01T00:00:00.005Z; the larger client id (this device's) wins",
+    )
+  })
+
   it('drops the pending change when the resolution equals the remote value', async () => {
     const { b } = await editBothSides(serverWins(), true)
     expect(b.lifecycle.find((event) => event.type === 'conflict-resolved')).toMatchObject({ choice: 'remote' })

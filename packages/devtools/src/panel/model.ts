@@ -64,6 +64,8 @@ export interface ConflictRow {
   table: string
   key: RecordKey
   choice: 'local' | 'remote' | 'merged' | 'deleted'
+  /** Why the policy chose (older engines send none). */
+  reason?: string
 }
 
 export interface PanelModel {
@@ -187,7 +189,14 @@ export function createModel(autoSync: AutoSync, options: DevtoolsOptions, onChan
         model.disabledReason = event.reason
         break
       case 'conflict-resolved':
-        model.conflicts.add({ at: event.at, table: event.table, key: event.key, choice: event.choice })
+        // The reason only: the panel keeps no record values (they may be what encryption hides from the backend).
+        model.conflicts.add({
+          at: event.at,
+          table: event.table,
+          key: event.key,
+          choice: event.choice,
+          reason: event.reason,
+        })
         break
       case 'change-skipped':
         model.skipped.add({

@@ -27,7 +27,7 @@ export function renderPull(model: PanelModel, now: number): Node[] {
             ...summary,
             ...conflicts.map((row) => [
               `${row.table} ${String(row.key)}`,
-              `${row.choice === 'remote' ? 'took the remote version' : row.choice === 'local' ? 'kept the local version' : row.choice === 'merged' ? 'merged both' : 'deleted'} · ${formatAge(row.at, now)}`,
+              `${row.choice === 'remote' ? 'took the remote version' : row.choice === 'local' ? 'kept the local version' : row.choice === 'merged' ? 'merged both' : 'deleted'}${row.reason ? ` (${row.reason})` : ''} · ${formatAge(row.at, now)}`,
             ]),
           ],
         ),

@@ -176,6 +176,11 @@ describe('devtools panel on a real engine in Chromium', () => {
     const pull = section(page, 'pull')
     await pull.getByText('merged both').waitFor()
     expect(await pull.textContent()).toContain('notes shared')
+    // Why the policy chose, with field names and no values.
+    expect(await pull.textContent()).toContain(
+      "(mergeFields: kept this device's body; every other field from the other writer)",
+    )
+    expect(await pull.textContent()).not.toContain('local body')
     expect(await pull.textContent()).toMatch(/cursor\s*3/)
     expect(await pull.textContent()).toMatch(/conflicts resolved\s*1/)
     await page.close()
