@@ -4,7 +4,14 @@ import { createAutoSync, openStorage } from '@autosync/core'
 import { mergeFields, twoWay } from '@autosync/core/two-way'
 import { restAdapter } from '../../../src'
 
-async function openDevice(name: string, token: string, userId: string, live: boolean, bufferMs?: number) {
+async function openDevice(
+  name: string,
+  token: string,
+  userId: string,
+  live: boolean,
+  bufferMs?: number,
+  batchSize?: number,
+) {
   const storage = await openStorage({
     name,
     version: 1,
@@ -17,6 +24,7 @@ async function openDevice(name: string, token: string, userId: string, live: boo
     userId,
     periodicSyncMs: 0,
     ...(bufferMs === undefined ? {} : { bufferMs }),
+    ...(batchSize === undefined ? {} : { batchSize }),
     // Without live hints a device pulls only when told: the exchange tests stay exact.
     plugins: [twoWay({ resolve: mergeFields(), live })],
   })
@@ -43,6 +51,9 @@ async function openDevice(name: string, token: string, userId: string, live: boo
     count: () => storage.count('notes'),
     pending: () => storage.outbox.count({ userId }),
     syncNow: () => autoSync.syncNow(),
+    /** Starts the engine as a page load does: a pull first, then whatever is pending. */
+    start: () => autoSync.start(),
+    deadLetters: () => storage.deadLetters.list(),
     pull: () => autoSync.pull(),
     backup: () => autoSync.backup(),
     restore: (discardPending: boolean) =>
@@ -73,7 +84,7 @@ async function openDevice(name: string, token: string, userId: string, live: boo
 export type Device = Awaited<ReturnType<typeof openDevice>>
 Object.assign(window, {
   ready: true,
-  open: async (name: string, token: string, userId: string, live = false, bufferMs?: number) => {
-    Object.assign(window, { api: await openDevice(name, token, userId, live, bufferMs) })
+  open: async (name: string, token: string, userId: string, live = false, bufferMs?: number, batchSize?: number) => {
+    Object.assign(window, { api: await openDevice(name, token, userId, live, bufferMs, batchSize) })
   },
 })
