@@ -1,3 +1,6 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { restAdapter } from '@autosync/adapter-rest'
 import { AdapterError } from '@autosync/core'
 import { createFaultyAdapter, createMemoryAdapter } from '@autosync/core/testing'
 import { twoWay } from '@autosync/core/two-way'
@@ -150,6 +153,51 @@ describe('useCloudSync', () => {
     })
     expect(outcome).toEqual({ success: false, error: expect.stringContaining('the server cannot be reached') })
     expect(await result.current.forceSync()).toBe(false)
+  })
+
+  it('forceSync through restAdapter to a server that is not there: false with twoWay(), the documented true without', async () => {
+    const { options } = await backend()
+    // A loopback port that was just free: nothing answers there, as with a server down or a CORS refusal.
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as AddressInfo
+    await new Promise((resolve) => closed.close(resolve))
+    const adapter = restAdapter({
+      baseUrl: `http://127.0.0.1:${port}/sync/`,
+      getToken: () => 'token',
+      timeoutMs: 2_000,
+    })
+    // happy-dom's fetch prints each refused connection to its page console (four ECONNREFUSED lines): expected.
+
+    const twoWayHook = renderCloudSync('alice', { ...options, adapter, plugins: [twoWay({ live: false })] })
+    await waitFor(() => expect(twoWayHook.result.current.autoSync).not.toBeNull())
+    expect(twoWayHook.result.current.status.pendingChanges).toBe(0)
+    let outcome: Awaited<ReturnType<typeof twoWayHook.result.current.sync>> | undefined
+    await act(async () => {
+      outcome = await twoWayHook.result.current.sync()
+    })
+    expect(outcome).toMatchObject({ success: false })
+    let forced: boolean | undefined
+    await act(async () => {
+      forced = await twoWayHook.result.current.forceSync()
+    })
+    expect(forced).toBe(false)
+    twoWayHook.unmount()
+
+    // Push-only and nothing pending: nothing is sent, and true says only that nothing waits (README).
+    const pushOnly = renderCloudSync('alice', { ...options, adapter })
+    await waitFor(() => expect(pushOnly.result.current.autoSync).not.toBeNull())
+    await act(async () => {
+      forced = await pushOnly.result.current.forceSync()
+    })
+    expect(forced).toBe(true)
+    // With a change pending, the push meets the missing server: false.
+    await act(() => options.storage.put('notes', { id: 'n1', userId: 'alice', title: 'A' }))
+    await act(async () => {
+      forced = await pushOnly.result.current.forceSync()
+    })
+    expect(forced).toBe(false)
+    pushOnly.unmount()
   })
 
   it('triggerRestore brings a backup back with twoWay(), and reports a refusal', async () => {
